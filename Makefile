@@ -1,0 +1,83 @@
+# turso-token — see README.md.  `make` builds ./turso-token, `make test`
+# builds and runs every test on a fresh Debian machine.
+.POSIX:
+include config.mk
+
+BUILD = build
+# Pinned third-party sources (third_party/pins), fetched at build time.
+# Point these at local trees of the same versions to build without apt.
+BEARSSL_SRC = $(BUILD)/bearssl
+JSMN_SRC = $(BUILD)/jsmn
+BEARSSL_OUT = $(BUILD)/bearssl-$(notdir $(CC))
+BEARSSL_LIB = $(BEARSSL_OUT)/libbearssl.a
+
+MODS = main opts api http tls ca roots net json text store err
+SRCS = $(MODS:%=src/%.c)
+HDRS = $(wildcard src/*.h)
+OBJS = $(MODS:%=$(BUILD)/obj/%.o)
+INC = -Isrc -I$(BEARSSL_SRC)/inc -I$(JSMN_SRC)
+DEFS = -DTT_VERSION='"$(VERSION)"' -DTT_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL
+
+UNIT_SRCS = tests/unit/t_main.c tests/unit/test_http.c tests/unit/test_json.c \
+	tests/unit/test_text.c tests/unit/test_net.c tests/unit/test_opts.c \
+	tests/unit/test_store.c
+UNIT_MODS = src/http.c src/json.c src/text.c src/store.c src/err.c src/opts.c
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+
+all: turso-token
+
+turso-token: $(OBJS) $(BEARSSL_LIB)
+	$(CC) $(LDFLAGS) $(STRIP_FLAG) -o $@ $(OBJS) $(BEARSSL_LIB)
+
+# The same link with symbols, for scripts/check-build.
+$(BUILD)/turso-token.full: $(OBJS) $(BEARSSL_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(BEARSSL_LIB)
+
+$(BUILD)/obj/%.o: src/%.c $(HDRS) $(BUILD)/.sources config.mk
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEFS) $(INC) -c -o $@ $<
+
+# The sources are fetched once; setting BEARSSL_SRC and JSMN_SRC on the
+# command line skips the fetch.
+$(BUILD)/.sources: third_party/pins third_party/fetch.sh
+	@mkdir -p $(BUILD)
+	if [ "$(BEARSSL_SRC)" = "$(BUILD)/bearssl" ] || [ "$(JSMN_SRC)" = "$(BUILD)/jsmn" ]; then \
+		sh third_party/fetch.sh $(BUILD); fi
+	touch $@
+
+$(BEARSSL_LIB): $(BUILD)/.sources third_party/bearssl.mk
+	$(MAKE) -f third_party/bearssl.mk SRC=$(BEARSSL_SRC) OUT=$(BEARSSL_OUT) \
+		CC="$(CC)" CFLAGS="$(BEARSSL_CFLAGS)"
+
+# Unit tests: host compiler, AddressSanitizer and UBSan.
+$(BUILD)/unit: $(UNIT_SRCS) $(UNIT_MODS) $(HDRS) $(BUILD)/.sources
+	$(HOSTCC) $(CPPFLAGS) -std=gnu11 -g -O1 -Wall -Wextra $(SAN) $(DEFS) $(INC) \
+		-o $@ $(UNIT_SRCS) $(UNIT_MODS)
+
+check-deps:
+	sh scripts/bootstrap
+
+test: check-deps
+	$(MAKE) turso-token $(BUILD)/turso-token.full $(BUILD)/unit
+	sh scripts/test ./turso-token $(BUILD)/unit $(BUILD)/turso-token.full
+
+demo: check-deps
+	$(MAKE) turso-token
+	sh scripts/demo ./turso-token
+
+# Regenerate src/roots.c from the pinned Mozilla bundle (scripts/gen-roots).
+roots: $(BUILD)/.sources
+	sh scripts/gen-roots $(BUILD) $(BEARSSL_SRC)
+
+install: turso-token
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
+	cp -f turso-token $(DESTDIR)$(PREFIX)/bin/
+	cp -f turso-token.1 $(DESTDIR)$(MANPREFIX)/man1/
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/bearssl-* $(BUILD)/unit $(BUILD)/turso-token.full turso-token
+
+distclean:
+	rm -rf $(BUILD) turso-token
+
+.PHONY: all check-deps test demo roots install clean distclean

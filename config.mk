@@ -1,0 +1,25 @@
+# turso-token build configuration.  Override on the command line:
+#   make CC=aarch64-linux-musl-gcc
+
+VERSION = 0.1.0
+PREFIX = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+
+# The program is linked statically against musl.
+CC = musl-gcc
+# Host compiler for the unit tests (with sanitizers) and build tools.
+HOSTCC = cc
+
+CPPFLAGS = -D_GNU_SOURCE
+CFLAGS = -std=gnu11 -Os -Wall -Wextra -ffunction-sections -fdata-sections
+LDFLAGS = -static -Wl,--gc-sections
+# The installed binary is stripped; build/turso-token.full keeps symbols.
+STRIP_FLAG = -s
+
+# BearSSL: no /dev/urandom fallback (entropy comes from getrandom(2)).
+BEARSSL_CFLAGS = -Os -ffunction-sections -fdata-sections -DBR_USE_URANDOM=0
+
+# The clock floor: certificates are never checked against a time earlier
+# than this.  From SOURCE_DATE_EPOCH, else the last commit, never the wall
+# clock, so that a build is reproducible.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)

@@ -1,0 +1,455 @@
+/*
+ * api.c — the Turso Platform API: one function per endpoint, and the one
+ * exchange they all go through (connect, TLS, HTTP, status to error).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "err.h"
+#include "http.h"
+#include "json.h"
+#include "net.h"
+#include "text.h"
+#include "tls.h"
+
+/* Request target: prefix, fixed path, and a name of up to 256 bytes
+ * percent-encoded (3 bytes each). */
+#define API_TARGET_MAX		(API_PREFIX_MAX + 128 + 3 * 256)
+/* Create body: organization, group and every scope, quoted. */
+#define API_REQBODY_MAX		2048
+/* Server text kept for an error message. */
+#define API_SERVER_MSG_MAX	240
+/* Host header: host, brackets, colon, port. */
+#define API_HOSTHDR_MAX		(API_HOST_MAX + 10)
+
+#define API_USER_AGENT		"turso-token/" TT_VERSION
+
+/* The response body: static, erased after each use (it may hold a token). */
+static unsigned char body[API_BODY_MAX + 1];
+
+static long
+plain_read(void *ctx, unsigned char *buf, size_t len)
+{
+	/* Plain http is loopback only, where a FIN is a clean end. */
+	return net_read(*(int *)ctx, buf, len);
+}
+
+static int
+plain_write(void *ctx, const unsigned char *buf, size_t len)
+{
+	return net_write(*(int *)ctx, buf, len);
+}
+
+static int
+host_header(const struct api *a, char *dst, size_t cap)
+{
+	int v6 = strchr(a->host, ':') != NULL, dflt, n;
+
+	dflt = a->port == (a->https ? 443 : 80);
+	if (dflt)
+		n = snprintf(dst, cap, v6 ? "[%s]" : "%s", a->host);
+	else
+		n = snprintf(dst, cap, v6 ? "[%s]:%d" : "%s:%d", a->host, a->port);
+	if (n < 0 || (size_t)n >= cap)
+		return err_set(ERR_USAGE, "API host name too long");
+	return 0;
+}
+
+static int
+warn_clock_once(void)
+{
+	static int warned;
+
+	if (tls_clock_floored() && !warned) {
+		warned = 1;
+		fprintf(stderr, "turso-token: warning: the system clock is "
+		    "before this program's build date; certificates are "
+		    "checked against the build date\n");
+	}
+	return 0;
+}
+
+/* One request, one response, one connection. */
+static int
+exchange(const struct api *a, const char *method, const char *target,
+    const char *reqbody, struct http_response *resp)
+{
+	struct http_request req;
+	struct http_io io;
+	char host[API_HOSTHDR_MAX];
+	int fd, r;
+
+	if (host_header(a, host, sizeof(host)) != 0)
+		return -1;
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.host = host;
+	req.target = target;
+	req.bearer = a->bearer;
+	req.user_agent = API_USER_AGENT;
+	if (reqbody != NULL) {
+		req.body = (const unsigned char *)reqbody;
+		req.body_len = strlen(reqbody);
+		req.content_type = "application/json";
+	}
+	memset(resp, 0, sizeof(*resp));
+	resp->body = body;
+	resp->body_cap = API_BODY_MAX;
+	if ((fd = net_connect(a->host, a->port)) < 0)
+		return -1;
+	io.read = plain_read;
+	io.write = plain_write;
+	io.ctx = &fd;
+	if (a->https && tls_open(fd, a->host, &io) != 0) {
+		tls_close();
+		close(fd);
+		return -1;
+	}
+	if (a->https)
+		warn_clock_once();
+	r = http_exchange(&io, &req, resp);
+	if (a->https)
+		tls_close();
+	close(fd);
+	return r;
+}
+
+/* The server's own words from an error body, escaped, or "". */
+static void
+server_message(const struct http_response *resp, char *dst, size_t cap)
+{
+	struct json j;
+	const char *raw;
+	char text[API_SERVER_MSG_MAX], code[64];
+	size_t len;
+	int e, c;
+
+	dst[0] = '\0';
+	if (resp->body_len == 0)
+		return;
+	if (json_parse(&j, (const char *)resp->body, resp->body_len) != 0 ||
+	    json_type(&j, 0) != JSON_OBJECT) {
+		err_clear();
+		text_escape(dst, cap, (const char *)resp->body,
+		    resp->body_len < API_SERVER_MSG_MAX ? resp->body_len :
+		    API_SERVER_MSG_MAX);
+		return;
+	}
+	e = json_get(&j, 0, "error");
+	c = json_get(&j, 0, "code");
+	err_clear();
+	text[0] = code[0] = '\0';
+	if (e >= 0 && json_type(&j, e) == JSON_STRING) {
+		if (json_string(&j, e, text, sizeof(text)) < 0) {
+			err_clear();
+			raw = json_raw(&j, e, &len);
+			text_escape(text, sizeof(text), raw, len);
+		} else {
+			/* json_string output is trusted to be UTF-8, not to
+			 * be harmless on a terminal: escape it. */
+			char tmp[API_SERVER_MSG_MAX];
+
+			text_escape(tmp, sizeof(tmp), text, strlen(text));
+			memcpy(text, tmp, sizeof(text));
+		}
+	} else if (e >= 0) {
+		raw = json_raw(&j, e, &len);
+		text_escape(text, sizeof(text), raw, len);
+	}
+	if (c >= 0 && json_type(&j, c) == JSON_STRING) {
+		raw = json_raw(&j, c, &len);
+		text_escape(code, sizeof(code), raw, len);
+	}
+	if (text[0] != '\0' && code[0] != '\0')
+		snprintf(dst, cap, "%s (code %s)", text, code);
+	else
+		snprintf(dst, cap, "%s", text[0] != '\0' ? text : code);
+}
+
+/* Map a non-2xx status to its error class and message. */
+static int
+status_error(const char *what, const struct http_response *resp)
+{
+	char msg[API_SERVER_MSG_MAX + 80], loc[HTTP_LOCATION_MAX * 4 + 4];
+	int s = resp->status;
+	const char *sep;
+
+	server_message(resp, msg, sizeof(msg));
+	sep = msg[0] != '\0' ? ": " : "";
+	if (s >= 300 && s < 400) {
+		text_escape(loc, sizeof(loc), resp->location, strlen(resp->location));
+		return err_set(ERR_API, "%s: server redirected (%d) to %s; not "
+		    "followed, since that would send the credential elsewhere",
+		    what, s, loc[0] != '\0' ? loc : "(no Location)");
+	}
+	if (s == 401)
+		return err_set(ERR_AUTH, "%s: the credential was rejected "
+		    "(401: invalid or expired token)%s%s", what, sep, msg);
+	if (s == 403)
+		return err_set(ERR_AUTH, "%s: not allowed with this credential "
+		    "(403)%s%s", what, sep, msg);
+	if (s == 404)
+		return err_set(ERR_NOTFOUND, "%s: not found (404)%s%s", what,
+		    sep, msg);
+	if (s == 409)
+		return err_set(ERR_CONFLICT, "%s: already exists (409)%s%s",
+		    what, sep, msg);
+	if (s == 429)
+		return err_set(ERR_RATE, "%s: rate limited (429)%s%s", what,
+		    sep, msg);
+	if (s >= 500)
+		return err_set(ERR_SERVER, "%s: server error (%d)%s%s", what, s,
+		    sep, msg);
+	return err_set(ERR_API, "%s: request refused (%d)%s%s", what, s, sep,
+	    msg);
+}
+
+static int
+token_target(const struct api *a, const char *name, char *dst, size_t cap)
+{
+	char enc[3 * 256 + 1];
+	int n;
+
+	if (text_pct_encode(enc, sizeof(enc), name, strlen(name)) < 0)
+		return err_set(ERR_USAGE, "token name too long");
+	n = snprintf(dst, cap, "%s/v1/auth/api-tokens/%s", a->prefix, enc);
+	if (n < 0 || (size_t)n >= cap)
+		return err_set(ERR_USAGE, "request path too long");
+	return 0;
+}
+
+/* Append a JSON string member to the body being built. */
+static int
+put_quoted(char *dst, size_t cap, size_t *len, const char *s)
+{
+	long n = text_json_quote(dst + *len, cap - *len, s, strlen(s));
+
+	if (n < 0)
+		return -1;
+	*len += (size_t)n;
+	return 0;
+}
+
+static int
+put_raw(char *dst, size_t cap, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= cap - *len)
+		return -1;
+	memcpy(dst + *len, s, n + 1);
+	*len += n;
+	return 0;
+}
+
+/* {"organization":..,"group":..,"scopes":[..]} or no body at all. */
+static int
+create_body(const struct api_restrict *r, char *dst, size_t cap)
+{
+	size_t len = 0;
+	int i, bad = 0;
+
+	bad |= put_raw(dst, cap, &len, "{\"organization\":");
+	bad |= put_quoted(dst, cap, &len, r->org);
+	if (r->group != NULL) {
+		bad |= put_raw(dst, cap, &len, ",\"group\":");
+		bad |= put_quoted(dst, cap, &len, r->group);
+	}
+	if (r->nscopes > 0) {
+		bad |= put_raw(dst, cap, &len, ",\"scopes\":[");
+		for (i = 0; i < r->nscopes; i++) {
+			if (i > 0)
+				bad |= put_raw(dst, cap, &len, ",");
+			bad |= put_quoted(dst, cap, &len, r->scopes[i]);
+		}
+		bad |= put_raw(dst, cap, &len, "]");
+	}
+	bad |= put_raw(dst, cap, &len, "}");
+	if (bad)
+		return err_set(ERR_USAGE, "--org or --group is too long or not "
+		    "valid UTF-8");
+	return 0;
+}
+
+/* Copy an optional string member, "" when absent or not a string. */
+static int
+copy_member(const struct json *j, const char *key, char *dst, size_t cap)
+{
+	int t = json_get(j, 0, key);
+
+	dst[0] = '\0';
+	if (t == -2)
+		return -1;
+	if (t < 0 || json_type(j, t) != JSON_STRING)
+		return 0;
+	return json_string(j, t, dst, cap) < 0 ? -1 : 0;
+}
+
+static int
+parse_created(const char *what, const struct http_response *resp,
+    struct api_created *out)
+{
+	struct json j;
+	int t;
+
+	if (json_parse(&j, (const char *)resp->body, resp->body_len) != 0)
+		return err_reset(ERR_PROTO, "%s: %s", what, err_msg());
+	if (json_type(&j, 0) != JSON_OBJECT)
+		return err_set(ERR_PROTO, "%s: response is not a JSON object", what);
+	t = json_get(&j, 0, "token");
+	if (t == -2)
+		return err_reset(ERR_PROTO, "%s: %s", what, err_msg());
+	if (t < 0 || json_type(&j, t) != JSON_STRING)
+		return err_set(ERR_PROTO, "%s: response has no \"token\" string",
+		    what);
+	if (json_string(&j, t, out->token, sizeof(out->token)) < 0)
+		return err_reset(ERR_PROTO, "%s: token in response: %s", what,
+		    err_msg());
+	if (!text_is_token(out->token, strlen(out->token)))
+		return err_set(ERR_PROTO, "%s: the token in the response is "
+		    "empty or holds spaces or control characters; refused", what);
+	if (copy_member(&j, "name", out->name, sizeof(out->name)) != 0 ||
+	    copy_member(&j, "id", out->id, sizeof(out->id)) != 0)
+		return err_reset(ERR_PROTO, "%s: %s", what, err_msg());
+	return 0;
+}
+
+int
+api_create_token(const struct api *a, const char *name,
+    const struct api_restrict *r, struct api_created *out)
+{
+	char target[API_TARGET_MAX], reqbody[API_REQBODY_MAX], what[96];
+	struct http_response resp;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(what, sizeof(what), "create \"%.64s\"", name);
+	if (token_target(a, name, target, sizeof(target)) != 0)
+		return -1;
+	if (r->org != NULL && create_body(r, reqbody, sizeof(reqbody)) != 0)
+		return -1;
+	if (exchange(a, "POST", target, r->org != NULL ? reqbody : NULL,
+	    &resp) != 0)
+		rc = -1;
+	else if (resp.status < 200 || resp.status > 299)
+		rc = status_error(what, &resp);
+	else
+		rc = parse_created(what, &resp, out);
+	explicit_bzero(body, resp.body_len < sizeof(body) ? resp.body_len + 1 :
+	    sizeof(body));
+	if (rc != 0)
+		explicit_bzero(out, sizeof(*out));
+	else if (out->name[0] == '\0')
+		snprintf(out->name, sizeof(out->name), "%s", name);
+	return rc;
+}
+
+int
+api_revoke_token(const struct api *a, const char *name)
+{
+	char target[API_TARGET_MAX], what[96];
+	struct http_response resp;
+	int rc = 0;
+
+	snprintf(what, sizeof(what), "revoke \"%.64s\"", name);
+	if (token_target(a, name, target, sizeof(target)) != 0)
+		return -1;
+	if (exchange(a, "DELETE", target, NULL, &resp) != 0)
+		rc = -1;
+	else if (resp.status < 200 || resp.status > 299)
+		rc = status_error(what, &resp);
+	explicit_bzero(body, resp.body_len < sizeof(body) ? resp.body_len + 1 :
+	    sizeof(body));
+	return rc;
+}
+
+void
+api_forget(struct api_created *c)
+{
+	explicit_bzero(c, sizeof(*c));
+	explicit_bzero(body, sizeof(body));
+}
+
+/* Split "[v6]:port", "host:port" or "host" at the authority's end. */
+static int
+parse_authority(struct api *a, const char *s, size_t len)
+{
+	const char *colon = NULL, *h = s;
+	size_t hlen = len;
+	long port;
+	char *end;
+
+	if (len > 0 && s[0] == '[') {
+		const char *rb = memchr(s, ']', len);
+
+		if (rb == NULL)
+			return -1;
+		h = s + 1;
+		hlen = (size_t)(rb - h);
+		if ((size_t)(rb + 1 - s) < len) {
+			if (rb[1] != ':')
+				return -1;
+			colon = rb + 1;
+		}
+	} else if ((colon = memchr(s, ':', len)) != NULL) {
+		hlen = (size_t)(colon - s);
+	}
+	if (hlen == 0 || hlen > API_HOST_MAX || memchr(h, '@', hlen) != NULL)
+		return -1;
+	memcpy(a->host, h, hlen);
+	a->host[hlen] = '\0';
+	if (colon != NULL) {
+		char num[8];
+		size_t plen = len - (size_t)(colon + 1 - s);
+
+		if (plen == 0 || plen >= sizeof(num))
+			return -1;
+		memcpy(num, colon + 1, plen);
+		num[plen] = '\0';
+		port = strtol(num, &end, 10);
+		if (*end != '\0' || num[0] < '0' || num[0] > '9' ||
+		    port < 1 || port > 65535)
+			return -1;
+		a->port = (int)port;
+	}
+	return 0;
+}
+
+int
+api_set_base(struct api *a, const char *url)
+{
+	const char *p, *slash;
+	size_t plen;
+
+	if (strncmp(url, "https://", 8) == 0) {
+		a->https = 1;
+		a->port = 443;
+		p = url + 8;
+	} else if (strncmp(url, "http://", 7) == 0) {
+		a->https = 0;
+		a->port = 80;
+		p = url + 7;
+	} else {
+		return err_set(ERR_USAGE, "API URL must start with https://");
+	}
+	if (strpbrk(p, "?#") != NULL)
+		return err_set(ERR_USAGE, "API URL must not have a query or "
+		    "fragment");
+	slash = strchr(p, '/');
+	if (parse_authority(a, p, slash ? (size_t)(slash - p) : strlen(p)) != 0)
+		return err_set(ERR_USAGE, "API URL: bad host or port");
+	plen = slash ? strlen(slash) : 0;
+	while (plen > 0 && slash[plen - 1] == '/')
+		plen--;
+	if (plen >= sizeof(a->prefix))
+		return err_set(ERR_USAGE, "API URL: path too long");
+	memcpy(a->prefix, slash ? slash : "", plen);
+	a->prefix[plen] = '\0';
+	if (!a->https && !net_is_loopback(a->host))
+		return err_set(ERR_USAGE, "http:// is allowed only for loopback "
+		    "hosts; use https://");
+	return 0;
+}

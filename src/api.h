@@ -1,0 +1,67 @@
+/*
+ * api.h — one function per Turso Platform API endpoint.
+ *
+ * Each call opens a connection to the base URL (TLS for https://, plain
+ * TCP for loopback http://), sends one request with the bearer, reads the
+ * response within the caps of http.h and API_BODY_MAX, and turns status
+ * and JSON into a typed result.  A non-2xx status becomes the error class
+ * of GUIDE §5 with the server's message, escaped.
+ */
+#ifndef API_H
+#define API_H
+
+#include <stddef.h>
+
+/* A created token.  Turso's JWTs are under 1 KiB; 4 KiB leaves room. */
+#define API_TOKEN_MAX		4096
+/* Names and ids as the server returns them. */
+#define API_NAME_MAX		256
+#define API_ID_MAX		128
+/* Largest response body: a list of thousands of tokens fits. */
+#define API_BODY_MAX		(1024 * 1024)
+/* Base URL host and path prefix. */
+#define API_HOST_MAX		253
+#define API_PREFIX_MAX		256
+
+struct api {
+	int https;			/* 0 only for loopback http:// */
+	char host[API_HOST_MAX + 1];	/* without brackets */
+	int port;
+	char prefix[API_PREFIX_MAX];	/* path before /v1, no trailing '/' */
+	const char *bearer;		/* the credential (secret) */
+	int verbose;
+};
+
+/*
+ * Parse a base URL "https://host[:port][/prefix]" into a.  http:// is
+ * accepted only for loopback hosts.  Returns 0 or -1 with ERR_USAGE set.
+ */
+int api_set_base(struct api *a, const char *url);
+
+struct api_restrict {
+	const char *org;		/* NULL: unrestricted (deprecated) */
+	const char *group;		/* needs org and scopes */
+	const char **scopes;
+	int nscopes;
+};
+
+struct api_created {
+	char name[API_NAME_MAX];
+	char id[API_ID_MAX];
+	char token[API_TOKEN_MAX];	/* secret: erase with api_forget() */
+};
+
+/*
+ * POST /v1/auth/api-tokens/{name}.  On success fills out (the token is
+ * checked to be printable ASCII) and returns 0; else -1 with the error set.
+ */
+int api_create_token(const struct api *a, const char *name,
+    const struct api_restrict *r, struct api_created *out);
+
+/* DELETE /v1/auth/api-tokens/{name}.  0 or -1 with the error set. */
+int api_revoke_token(const struct api *a, const char *name);
+
+/* Erase every buffer that held a secret (created token, bodies). */
+void api_forget(struct api_created *c);
+
+#endif

@@ -1,0 +1,326 @@
+/* opts.c — argv to struct opts, and the checks that need no network. */
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "opts.h"
+
+/* Longest timeout accepted, in seconds: a day is already absurd. */
+#define OPTS_SECS_MAX	86400
+
+enum opt_id {
+	O_API_URL, O_TOKEN_FILE, O_CACERT, O_RESOLVE, O_CONNECT_TIMEOUT,
+	O_MAX_TIME, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
+	O_ORG, O_GROUP, O_SCOPE, O_READ_ONLY, O_FULL_ACCESS, O_JSON
+};
+
+struct opt_def {
+	const char *name;	/* with dashes */
+	enum opt_id id;
+	int has_arg;
+	int create_only;	/* meaningful only to create */
+};
+
+static const struct opt_def defs[] = {
+	{ "--api-url", O_API_URL, 1, 0 },
+	{ "--token-file", O_TOKEN_FILE, 1, 0 },
+	{ "--cacert", O_CACERT, 1, 0 },
+	{ "--resolve", O_RESOLVE, 1, 0 },
+	{ "--connect-timeout", O_CONNECT_TIMEOUT, 1, 0 },
+	{ "--max-time", O_MAX_TIME, 1, 0 },
+	{ "-v", O_VERBOSE, 0, 0 },
+	{ "--verbose", O_VERBOSE, 0, 0 },
+	{ "-q", O_QUIET, 0, 0 },
+	{ "--quiet", O_QUIET, 0, 0 },
+	{ "-h", O_HELP, 0, 0 },
+	{ "--help", O_HELP, 0, 0 },
+	{ "--version", O_VERSION, 0, 0 },
+	{ "--org", O_ORG, 1, 1 },
+	{ "--group", O_GROUP, 1, 1 },
+	{ "--scope", O_SCOPE, 1, 1 },
+	{ "--read-only", O_READ_ONLY, 0, 1 },
+	{ "--full-access", O_FULL_ACCESS, 0, 1 },
+	{ "--json", O_JSON, 0, 1 },
+};
+
+/* The create body's scopes, from the spec's enum. */
+static const char *const known_scopes[] = {
+	"read", "db:create", "db:delete", "db:configure", "db:mint-token",
+	"db:rotate-creds", "group:configure", "group:mint-token",
+	"group:rotate-creds", "read-only", "full-access",
+};
+
+static const char *const commands[] = { "create" };
+
+/* Seconds as a decimal with up to 3 fractional digits, > 0. */
+static int
+parse_secs(const char *opt, const char *s, long *ms)
+{
+	long whole = 0, frac = 0;
+	int fdigits = 0;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		goto bad;
+	for (; isdigit((unsigned char)*p); p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > OPTS_SECS_MAX)
+			goto bad;
+	}
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p) && fdigits < 3; p++, fdigits++)
+			frac = frac * 10 + (*p - '0');
+		if (fdigits == 0)
+			goto bad;
+		for (; fdigits < 3; fdigits++)
+			frac *= 10;
+	}
+	if (*p != '\0' || (whole == 0 && frac == 0))
+		goto bad;
+	*ms = whole * 1000 + frac;
+	return 0;
+bad:
+	return err_set(ERR_USAGE, "%s: expected a number of seconds "
+	    "from 0.001 to %d", opt, OPTS_SECS_MAX);
+}
+
+static const struct opt_def *
+find_def(const char *arg, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
+		if (strlen(defs[i].name) == len &&
+		    strncmp(defs[i].name, arg, len) == 0)
+			return &defs[i];
+	return NULL;
+}
+
+static int
+set_opt(struct opts *o, const struct opt_def *d, const char *val)
+{
+	switch (d->id) {
+	case O_API_URL:		o->api_url = val; break;
+	case O_TOKEN_FILE:	o->token_file = val; break;
+	case O_CACERT:		o->cacert = val; break;
+	case O_RESOLVE:
+		if (o->nresolve == OPTS_RESOLVE_MAX)
+			return err_set(ERR_USAGE, "--resolve: more than %d "
+			    "entries", OPTS_RESOLVE_MAX);
+		o->resolve[o->nresolve++] = val;
+		break;
+	case O_CONNECT_TIMEOUT:
+		return parse_secs(d->name, val, &o->connect_timeout_ms);
+	case O_MAX_TIME:
+		return parse_secs(d->name, val, &o->max_time_ms);
+	case O_VERBOSE:		o->verbose = 1; break;
+	case O_QUIET:		o->quiet = 1; break;
+	case O_HELP:		o->help = 1; break;
+	case O_VERSION:		o->version = 1; break;
+	case O_ORG:		o->org = val; break;
+	case O_GROUP:		o->group = val; break;
+	case O_SCOPE:
+		if (o->nscopes == OPTS_SCOPES_MAX)
+			return err_set(ERR_USAGE, "--scope: more than %d "
+			    "scopes", OPTS_SCOPES_MAX);
+		o->scopes[o->nscopes++] = val;
+		break;
+	case O_READ_ONLY:	o->read_only = 1; break;
+	case O_FULL_ACCESS:	o->full_access = 1; break;
+	case O_JSON:		o->json = 1; break;
+	}
+	return 0;
+}
+
+/* One option at argv[*i]; advances *i past its value. */
+static int
+parse_option(struct opts *o, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *eq = strchr(arg, '=');
+	size_t len = eq != NULL && arg[1] == '-' ? (size_t)(eq - arg) : strlen(arg);
+	const struct opt_def *d = find_def(arg, len);
+	const char *val = NULL;
+
+	if (d == NULL)
+		return err_set(ERR_USAGE, "unknown option %.*s (see --help)",
+		    (int)(len > 64 ? 64 : len), arg);
+	if (d->has_arg) {
+		if (eq != NULL && arg[1] == '-')
+			val = eq + 1;
+		else if (*i + 1 < argc)
+			val = argv[++*i];
+		else
+			return err_set(ERR_USAGE, "%s needs a value", d->name);
+	} else if (eq != NULL && arg[1] == '-') {
+		return err_set(ERR_USAGE, "%s takes no value", d->name);
+	}
+	if (d->create_only && o->cmd != NULL && strcmp(o->cmd, "create") != 0)
+		return err_set(ERR_USAGE, "%s applies to create only", d->name);
+	return set_opt(o, d, val);
+}
+
+static int
+is_command(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(s, commands[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+opts_parse(struct opts *o, int argc, char **argv)
+{
+	int i, only_args = 0;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!only_args && strcmp(a, "--") == 0) {
+			only_args = 1;
+		} else if (!only_args && a[0] == '-' && a[1] != '\0') {
+			if (parse_option(o, argc, argv, &i) != 0)
+				return -1;
+		} else if (o->cmd == NULL) {
+			if (!is_command(a))
+				return err_set(ERR_USAGE, "unknown command "
+				    "\"%.64s\" (see --help)", a);
+			o->cmd = a;
+		} else if (o->nargs == OPTS_ARGS_MAX) {
+			return err_set(ERR_USAGE, "more than %d names",
+			    OPTS_ARGS_MAX);
+		} else {
+			o->args[o->nargs++] = a;
+		}
+	}
+	return 0;
+}
+
+int
+opts_check_name(const char *name)
+{
+	size_t len = strlen(name), i;
+	int blank = 1;
+
+	if (len == 0)
+		return err_set(ERR_USAGE, "token name is empty");
+	if (len > OPTS_NAME_MAX)
+		return err_set(ERR_USAGE, "token name is %zu bytes long; "
+		    "at most %d are accepted", len, OPTS_NAME_MAX);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return err_set(ERR_USAGE, "token name contains a "
+			    "control character (byte %zu)", i + 1);
+		if (!isspace(c))
+			blank = 0;
+	}
+	if (blank)
+		return err_set(ERR_USAGE, "token name is only white space");
+	return 0;
+}
+
+int
+opts_name_is_vague(const char *name)
+{
+	/* The source page's bad examples ("token1", "test") and their kin:
+	 * a generic word, optionally followed by digits. */
+	static const char *const vague[] = {
+		"token", "test", "tmp", "temp", "foo", "bar", "baz", "new",
+		"key", "api", "default", "mytoken", "my-token", "example",
+	};
+	size_t i, n;
+	const char *p;
+
+	for (i = 0; i < sizeof(vague) / sizeof(vague[0]); i++) {
+		n = strlen(vague[i]);
+		if (strncasecmp(name, vague[i], n) != 0)
+			continue;
+		for (p = name + n; isdigit((unsigned char)*p); p++)
+			;
+		if (*p == '\0')
+			return 1;
+	}
+	return 0;
+}
+
+static int
+scope_known(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known_scopes) / sizeof(known_scopes[0]); i++)
+		if (strcmp(s, known_scopes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+check_create(const struct opts *o)
+{
+	int i;
+
+	if (o->nargs == 0)
+		return err_set(ERR_USAGE, "create: missing token NAME");
+	if (o->nargs > 1)
+		return err_set(ERR_USAGE, "create: one NAME at a time");
+	if (opts_check_name(o->args[0]) != 0)
+		return -1;
+	if (o->read_only && o->full_access)
+		return err_set(ERR_USAGE, "--read-only and --full-access "
+		    "exclude each other");
+	if ((o->read_only || o->full_access) && o->nscopes > 0)
+		return err_set(ERR_USAGE, "--scope cannot be combined with "
+		    "--read-only or --full-access");
+	for (i = 0; i < o->nscopes; i++)
+		if (!scope_known(o->scopes[i]))
+			return err_set(ERR_USAGE, "unknown scope \"%.40s\" "
+			    "(see --help for the list)", o->scopes[i]);
+	if (o->group != NULL && o->org == NULL)
+		return err_set(ERR_USAGE, "--group needs --org");
+	if (o->group != NULL && o->nscopes == 0 && !o->read_only &&
+	    !o->full_access)
+		return err_set(ERR_USAGE, "--group needs --scope, --read-only "
+		    "or --full-access");
+	if (o->group == NULL && (o->nscopes > 0 || o->read_only ||
+	    o->full_access))
+		return err_set(ERR_USAGE, "scopes restrict a group-scoped "
+		    "token: add --org ORG --group GROUP");
+	if (o->org != NULL && o->org[0] == '\0')
+		return err_set(ERR_USAGE, "--org is empty");
+	if (o->group != NULL && o->group[0] == '\0')
+		return err_set(ERR_USAGE, "--group is empty");
+	return 0;
+}
+
+int
+opts_check(const struct opts *o)
+{
+	if (o->help || o->version)
+		return 0;
+	if (o->cmd == NULL)
+		return err_set(ERR_USAGE, "no command given (see --help)");
+	if (strcmp(o->cmd, "create") == 0)
+		return check_create(o);
+	return 0;
+}
+
+int
+opts_scope_list(const struct opts *o, const char **out, int cap)
+{
+	int i, n = 0;
+
+	if (o->read_only && n < cap)
+		out[n++] = "read-only";
+	if (o->full_access && n < cap)
+		out[n++] = "full-access";
+	for (i = 0; i < o->nscopes && n < cap; i++)
+		out[n++] = o->scopes[i];
+	return n;
+}

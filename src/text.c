@@ -1,0 +1,278 @@
+/*
+ * text.c — escaping for terminals, URLs and JSON.
+ *
+ * Output is built in units that are never split: one kept character (up to
+ * four bytes of UTF-8) or one escape.  A cut output therefore never ends in
+ * half an escape or half a character.
+ */
+#include <string.h>
+
+#include "text.h"
+
+static const char hex_lower[] = "0123456789abcdef";
+static const char hex_upper[] = "0123456789ABCDEF";
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most n bytes), with
+ * its code point in *cp; 0 if malformed (RFC 3629 section 4: no overlong
+ * forms, no surrogates, nothing above U+10FFFF).
+ */
+static int
+utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	unsigned long c;
+	int len, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	if (s[0] < 0xe0) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] < 0xf0) {
+		len = 3;
+		c = s[0] & 0x0f;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else {
+		len = 4;
+		c = s[0] & 0x07;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	}
+	if (n < (size_t)len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*cp = c;
+	return len;
+}
+
+/*
+ * Whether a code point above ASCII may reach a terminal as itself: not a
+ * C1 control (a terminal acts on those), not a line or paragraph separator
+ * (they break a line where none is shown), not a bidirectional control
+ * (it can reorder what is shown after it).
+ */
+static int
+shown(unsigned long cp)
+{
+	if (cp < 0xa0)
+		return 0;
+	if (cp == 0x2028 || cp == 0x2029)
+		return 0;
+	if (cp == 0x061c || cp == 0x200e || cp == 0x200f)
+		return 0;
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return 1;
+}
+
+/*
+ * The next unit of text_escape() output for the bytes at s: written to
+ * out (at most 4 chars), its length in *olen; returns the bytes consumed.
+ * A refused sequence is escaped one byte at a time.
+ */
+static size_t
+escape_unit(const unsigned char *s, size_t n, char *out, size_t *olen)
+{
+	unsigned long cp;
+	int len;
+
+	*olen = 2;
+	out[0] = '\\';
+	switch (s[0]) {
+	case '\\':
+		out[1] = '\\';
+		return 1;
+	case '\n':
+		out[1] = 'n';
+		return 1;
+	case '\r':
+		out[1] = 'r';
+		return 1;
+	case '\t':
+		out[1] = 't';
+		return 1;
+	}
+	if (s[0] >= 0x20 && s[0] < 0x7f) {
+		out[0] = (char)s[0];
+		*olen = 1;
+		return 1;
+	}
+	if (s[0] >= 0x80 && (len = utf8_decode(s, n, &cp)) > 0 && shown(cp)) {
+		memcpy(out, s, (size_t)len);
+		*olen = (size_t)len;
+		return (size_t)len;
+	}
+	out[1] = 'x';
+	out[2] = hex_lower[s[0] >> 4];
+	out[3] = hex_lower[s[0] & 0xf];
+	*olen = 4;
+	return 1;
+}
+
+int
+text_escape(char *dst, size_t cap, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i, o, n, ulen, total = 0, limit, dots;
+	char u[4];
+	int cut;
+
+	if (cap == 0)
+		return 1;
+	for (i = 0; i < len; i += n) {
+		n = escape_unit(s + i, len - i, u, &ulen);
+		total += ulen;
+	}
+	/* When cut, room is kept for "..." (cap is at least 4 by contract). */
+	cut = total > cap - 1;
+	dots = cut ? (cap - 1 < 3 ? cap - 1 : 3) : 0;
+	limit = cap - 1 - dots;
+	for (i = o = 0; i < len; i += n) {
+		n = escape_unit(s + i, len - i, u, &ulen);
+		if (o + ulen > limit)
+			break;
+		memcpy(dst + o, u, ulen);
+		o += ulen;
+	}
+	memcpy(dst + o, "...", dots);
+	o += dots;
+	dst[o] = '\0';
+	return cut;
+}
+
+static int
+unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	    c == '~';
+}
+
+long
+text_pct_encode(char *dst, size_t cap, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		if (unreserved(s[i])) {
+			if (o + 1 >= cap)
+				goto toolong;
+			dst[o++] = (char)s[i];
+			continue;
+		}
+		if (o + 3 >= cap)
+			goto toolong;
+		dst[o++] = '%';
+		dst[o++] = hex_upper[s[i] >> 4];
+		dst[o++] = hex_upper[s[i] & 0xf];
+	}
+	if (cap == 0)
+		return -1;
+	dst[o] = '\0';
+	return (long)o;
+toolong:
+	/* Never leave a partial encoding that could be used by mistake. */
+	if (cap > 0)
+		dst[0] = '\0';
+	return -1;
+}
+
+int
+text_is_token(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* Append n bytes at *o, keeping room for the final NUL. */
+static int
+put(char *dst, size_t cap, size_t *o, const char *p, size_t n)
+{
+	if (*o + n >= cap)
+		return -1;
+	memcpy(dst + *o, p, n);
+	*o += n;
+	return 0;
+}
+
+/*
+ * The JSON form of the character at s (len bytes left) into out: a short
+ * escape, \u00XX for other controls (C0, DEL, C1), \u2028/\u2029 (some
+ * JavaScript parsers take them for line ends), else the bytes themselves.
+ * Returns the bytes consumed, 0 if s is not valid UTF-8 or is a NUL.
+ */
+static size_t
+quote_unit(const unsigned char *s, size_t len, char *out, size_t *olen)
+{
+	static const char plain[] = "\"\\\n\r\t\b\f", names[] = "\"\\nrtbf";
+	const char *q;
+	unsigned long cp;
+	int n;
+
+	if (s[0] == '\0' || (n = utf8_decode(s, len, &cp)) == 0)
+		return 0;
+	if (cp < 0x80 && (q = strchr(plain, (int)cp)) != NULL) {
+		out[0] = '\\';
+		out[1] = names[q - plain];
+		*olen = 2;
+	} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||
+	    cp == 0x2028 || cp == 0x2029) {
+		memcpy(out, "\\u", 2);
+		out[2] = hex_lower[cp >> 12 & 0xf];
+		out[3] = hex_lower[cp >> 8 & 0xf];
+		out[4] = hex_lower[cp >> 4 & 0xf];
+		out[5] = hex_lower[cp & 0xf];
+		*olen = 6;
+	} else {
+		memcpy(out, s, (size_t)n);
+		*olen = (size_t)n;
+	}
+	return (size_t)n;
+}
+
+long
+text_json_quote(char *dst, size_t cap, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, o = 0, n, ulen;
+	char unit[6];
+
+	if (put(dst, cap, &o, "\"", 1) == -1)
+		goto fail;
+	for (i = 0; i < len; i += n) {
+		if ((n = quote_unit(u + i, len - i, unit, &ulen)) == 0 ||
+		    put(dst, cap, &o, unit, ulen) == -1)
+			goto fail;
+	}
+	if (put(dst, cap, &o, "\"", 1) == -1)
+		goto fail;
+	dst[o] = '\0';
+	return (long)o;
+fail:
+	if (cap > 0)
+		dst[0] = '\0';
+	return -1;
+}
