@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "buf.h"
 #include "err.h"
 #include "http.h"
 #include "json.h"
@@ -221,56 +222,33 @@ token_target(const struct api *a, const char *name, char *dst, size_t cap)
 	return 0;
 }
 
-/* Append a JSON string member to the body being built. */
-static int
-put_quoted(char *dst, size_t cap, size_t *len, const char *s)
-{
-	long n = text_json_quote(dst + *len, cap - *len, s, strlen(s));
-
-	if (n < 0)
-		return -1;
-	*len += (size_t)n;
-	return 0;
-}
-
-static int
-put_raw(char *dst, size_t cap, size_t *len, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n >= cap - *len)
-		return -1;
-	memcpy(dst + *len, s, n + 1);
-	*len += n;
-	return 0;
-}
-
 /* {"organization":..,"group":..,"scopes":[..]} or no body at all. */
 static int
 create_body(const struct api_restrict *r, char *dst, size_t cap)
 {
-	size_t len = 0;
-	int i, bad = 0;
+	struct buf b = BUF_INIT(dst, cap - 1);
+	int i;
 
-	bad |= put_raw(dst, cap, &len, "{\"organization\":");
-	bad |= put_quoted(dst, cap, &len, r->org);
+	buf_str(&b, "{\"organization\":");
+	buf_json(&b, r->org);
 	if (r->group != NULL) {
-		bad |= put_raw(dst, cap, &len, ",\"group\":");
-		bad |= put_quoted(dst, cap, &len, r->group);
+		buf_str(&b, ",\"group\":");
+		buf_json(&b, r->group);
 	}
 	if (r->nscopes > 0) {
-		bad |= put_raw(dst, cap, &len, ",\"scopes\":[");
+		buf_str(&b, ",\"scopes\":[");
 		for (i = 0; i < r->nscopes; i++) {
 			if (i > 0)
-				bad |= put_raw(dst, cap, &len, ",");
-			bad |= put_quoted(dst, cap, &len, r->scopes[i]);
+				buf_str(&b, ",");
+			buf_json(&b, r->scopes[i]);
 		}
-		bad |= put_raw(dst, cap, &len, "]");
+		buf_str(&b, "]");
 	}
-	bad |= put_raw(dst, cap, &len, "}");
-	if (bad)
+	buf_str(&b, "}");
+	if (b.over)
 		return err_set(ERR_USAGE, "--org or --group is too long or not "
 		    "valid UTF-8");
+	dst[b.len] = '\0';
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "err.h"
 #include "http.h"
 
@@ -626,37 +627,13 @@ http_parser_eof(struct http_parser *p, int clean)
 	return HTTP_DONE;
 }
 
-/* The request being written: a bounded cursor over the caller's buffer. */
-struct out {
-	unsigned char *buf;
-	size_t cap, len;
-	int full;
-};
-
 static void
-put(struct out *o, const void *s, size_t n)
+put_field(struct buf *o, const char *name, const char *value)
 {
-	if (o->full || n > o->cap - o->len) {
-		o->full = 1;
-		return;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-}
-
-static void
-put_str(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-static void
-put_field(struct out *o, const char *name, const char *value)
-{
-	put_str(o, name);
-	put(o, ": ", 2);
-	put_str(o, value);
-	put(o, "\r\n", 2);
+	buf_str(o, name);
+	buf_put(o, ": ", 2);
+	buf_str(o, value);
+	buf_put(o, "\r\n", 2);
 }
 
 /* A header value must not end the line or the string early. */
@@ -707,23 +684,23 @@ long
 http_build_request(unsigned char *out,
     size_t cap, const struct http_request *req)
 {
-	struct out o = { out, cap, 0, 0 };
+	struct buf o = BUF_INIT(out, cap);
 	char num[32];
 	int n;
 
 	if (check_request(req) == -1)
 		return -1;
-	put_str(&o, req->method);
-	put(&o, " ", 1);
-	put_str(&o, req->target);
-	put_str(&o, " HTTP/1.1\r\n");
+	buf_str(&o, req->method);
+	buf_put(&o, " ", 1);
+	buf_str(&o, req->target);
+	buf_str(&o, " HTTP/1.1\r\n");
 	put_field(&o, "Host", req->host);
 	put_field(&o, "User-Agent", req->user_agent);
 	put_field(&o, "Accept", "application/json");
 	if (req->bearer != NULL) {
-		put_str(&o, "Authorization: Bearer ");
-		put_str(&o, req->bearer);
-		put(&o, "\r\n", 2);
+		buf_str(&o, "Authorization: Bearer ");
+		buf_str(&o, req->bearer);
+		buf_put(&o, "\r\n", 2);
 	}
 	if (req->body != NULL)
 		put_field(&o, "Content-Type", req->content_type);
@@ -735,10 +712,10 @@ http_build_request(unsigned char *out,
 			    "request body length too large");
 		put_field(&o, "Content-Length", num);
 	}
-	put(&o, "\r\n", 2);
+	buf_put(&o, "\r\n", 2);
 	if (req->body != NULL)
-		put(&o, req->body, req->body_len);
-	if (o.full || o.len > (size_t)LONG_MAX) {
+		buf_put(&o, req->body, req->body_len);
+	if (o.over || o.len > (size_t)LONG_MAX) {
 		/* What was written may hold part of the bearer. */
 		explicit_bzero(out, o.len);
 		return err_set(ERR_LOCAL, "request larger than %zu bytes", cap);

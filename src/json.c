@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "json.h"
+#include "text.h"
 
 /*
  * JSMN_STRICT: primitives may only start like true/false/null/a number
@@ -61,56 +62,6 @@ is_key(int tok)
 
 	return toks[tok].type == JSMN_STRING && p >= 0 &&
 	    toks[p].type == JSMN_OBJECT;
-}
-
-/*
- * Length of the well-formed UTF-8 sequence at s (at most n bytes), with
- * its code point in *cp; 0 if malformed.  The ranges are those of RFC 3629
- * section 4, which leave out overlong forms, surrogates and values above
- * U+10FFFF.
- */
-static int
-utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	unsigned long c;
-	int len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	if (s[0] < 0xe0) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] < 0xf0) {
-		len = 3;
-		c = s[0] & 0x0f;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else {
-		len = 4;
-		c = s[0] & 0x07;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	}
-	if (n < (size_t)len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if (s[i] < lo || s[i] > hi)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*cp = c;
-	return len;
 }
 
 static int
@@ -217,7 +168,8 @@ check_string(const char *s, const char *e)
 		if ((unsigned char)*s < 0x20)
 			return err_set(ERR_PROTO,
 			    "control character in JSON string");
-		n = utf8_decode((const unsigned char *)s, (size_t)(e - s), &cp);
+		n = text_utf8_decode((const unsigned char *)s, (size_t)(e - s),
+		    &cp);
 		if (n == 0)
 			return err_set(ERR_PROTO,
 			    "invalid UTF-8 in JSON string");

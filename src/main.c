@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "buf.h"
 #include "err.h"
 #include "net.h"
 #include "opts.h"
@@ -220,37 +221,23 @@ static int
 print_created(const struct api_created *c, int json)
 {
 	static char line[OUT_LINE_MAX];
-	size_t len = 0;
-	long n;
+	struct buf b = BUF_INIT(line, sizeof(line));
 	int rc = -1;
 
 	if (json) {
-		memcpy(line, "{\"name\":", 8);
-		len = 8;
-		if ((n = text_json_quote(line + len, sizeof(line) - len, c->name,
-		    strlen(c->name))) < 0)
-			goto out;
-		len += (size_t)n;
-		memcpy(line + len, ",\"id\":", 6);
-		len += 6;
-		if ((n = text_json_quote(line + len, sizeof(line) - len, c->id,
-		    strlen(c->id))) < 0)
-			goto out;
-		len += (size_t)n;
-		memcpy(line + len, ",\"token\":", 9);
-		len += 9;
-		if ((n = text_json_quote(line + len, sizeof(line) - len, c->token,
-		    strlen(c->token))) < 0)
-			goto out;
-		len += (size_t)n;
-		line[len++] = '}';
+		buf_str(&b, "{\"name\":");
+		buf_json(&b, c->name);
+		buf_str(&b, ",\"id\":");
+		buf_json(&b, c->id);
+		buf_str(&b, ",\"token\":");
+		buf_json(&b, c->token);
+		buf_str(&b, "}");
 	} else {
-		len = strlen(c->token);
-		memcpy(line, c->token, len);
+		buf_str(&b, c->token);
 	}
-	line[len++] = '\n';
-	rc = write_all(1, line, len);
-out:
+	buf_str(&b, "\n");
+	if (!b.over)
+		rc = write_all(1, line, b.len);
 	explicit_bzero(line, sizeof(line));
 	return rc;
 }

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "err.h"
 #include "store.h"
 #include "text.h"
@@ -44,48 +45,6 @@ struct piece {
 	const char	*p;
 	size_t		 n;
 };
-
-/* Output with a sticky overflow flag, checked once at the end. */
-struct sbuf {
-	char	*p;
-	size_t	 cap;
-	size_t	 len;
-	int	 over;
-};
-
-static void
-sb_put(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->over || n > b->cap - b->len) {
-		b->over = 1;
-		return;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	sb_put(b, s, strlen(s));
-}
-
-static void
-sb_json(struct sbuf *b, const char *s)
-{
-	long n;
-
-	if (s == NULL)
-		s = "";
-	if (b->over)
-		return;
-	n = text_json_quote(b->p + b->len, b->cap - b->len, s, strlen(s));
-	if (n < 0) {
-		b->over = 1;
-		return;
-	}
-	b->len += (size_t)n;
-}
 
 static int
 fail(const char *path, const char *step, int e)
@@ -420,7 +379,7 @@ static int
 env_build(const char *path, size_t inlen, const char *key, const char *secret,
     size_t len, size_t *outlen)
 {
-	struct sbuf b = { env_out, sizeof(env_out), 0, 0 };
+	struct buf b = BUF_INIT(env_out, sizeof(env_out));
 	const char *nl;
 	size_t p, end, cend, next, at, klen;
 	int found = 0;
@@ -437,23 +396,23 @@ env_build(const char *path, size_t inlen, const char *key, const char *secret,
 			cend--;
 		if (found || !env_assigns(env_in + p, cend - p, key, klen,
 		    &at)) {
-			sb_put(&b, env_in + p, next - p);
+			buf_put(&b, env_in + p, next - p);
 			continue;
 		}
 		found = 1;
-		sb_put(&b, env_in + p, at);
-		sb_put(&b, key, klen);
-		sb_put(&b, "=", 1);
-		sb_put(&b, secret, len);
-		sb_put(&b, env_in + cend, next - cend);
+		buf_put(&b, env_in + p, at);
+		buf_put(&b, key, klen);
+		buf_put(&b, "=", 1);
+		buf_put(&b, secret, len);
+		buf_put(&b, env_in + cend, next - cend);
 	}
 	if (!found) {
 		if (inlen > 0 && env_in[inlen - 1] != '\n')
-			sb_put(&b, "\n", 1);
-		sb_put(&b, key, klen);
-		sb_put(&b, "=", 1);
-		sb_put(&b, secret, len);
-		sb_put(&b, "\n", 1);
+			buf_put(&b, "\n", 1);
+		buf_put(&b, key, klen);
+		buf_put(&b, "=", 1);
+		buf_put(&b, secret, len);
+		buf_put(&b, "\n", 1);
 	}
 	if (b.over)
 		return err_set(ERR_LOCAL, "%s: too large (over %d bytes)",
@@ -613,26 +572,26 @@ int
 store_audit_append(const char *path, const struct store_audit *a)
 {
 	char line[STORE_AUDIT_LINE_MAX], when[RFC3339_MAX];
-	struct sbuf b = { line, sizeof(line), 0, 0 };
+	struct buf b = BUF_INIT(line, sizeof(line));
 	ssize_t w;
 	int fd;
 
 	if (rfc3339(when, sizeof(when), a->when) == -1)
 		return err_set(ERR_LOCAL, "%s: audit time %lld out of range",
 		    path, a->when);
-	sb_str(&b, "{\"event\":");
-	sb_json(&b, a->event);
-	sb_str(&b, ",\"tokenName\":");
-	sb_json(&b, a->token_name);
-	sb_str(&b, ",\"tokenId\":");
-	sb_json(&b, a->token_id);
-	sb_str(&b, ",\"createdAt\":");
-	sb_json(&b, when);
-	sb_str(&b, ",\"createdBy\":");
-	sb_json(&b, a->created_by);
-	sb_str(&b, ",\"purpose\":");
-	sb_json(&b, a->purpose);
-	sb_str(&b, "}\n");
+	buf_str(&b, "{\"event\":");
+	buf_json(&b, a->event);
+	buf_str(&b, ",\"tokenName\":");
+	buf_json(&b, a->token_name);
+	buf_str(&b, ",\"tokenId\":");
+	buf_json(&b, a->token_id);
+	buf_str(&b, ",\"createdAt\":");
+	buf_json(&b, when);
+	buf_str(&b, ",\"createdBy\":");
+	buf_json(&b, a->created_by);
+	buf_str(&b, ",\"purpose\":");
+	buf_json(&b, a->purpose);
+	buf_str(&b, "}\n");
 	if (b.over)
 		return err_set(ERR_LOCAL, "%s: audit record too long or not "
 		    "UTF-8", path);

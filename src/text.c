@@ -12,13 +12,8 @@
 static const char hex_lower[] = "0123456789abcdef";
 static const char hex_upper[] = "0123456789ABCDEF";
 
-/*
- * Length of the well-formed UTF-8 sequence at s (at most n bytes), with
- * its code point in *cp; 0 if malformed (RFC 3629 section 4: no overlong
- * forms, no surrogates, nothing above U+10FFFF).
- */
-static int
-utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
+int
+text_utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	unsigned long c;
@@ -113,7 +108,7 @@ escape_unit(const unsigned char *s, size_t n, char *out, size_t *olen)
 		*olen = 1;
 		return 1;
 	}
-	if (s[0] >= 0x80 && (len = utf8_decode(s, n, &cp)) > 0 && shown(cp)) {
+	if (s[0] >= 0x80 && (len = text_utf8_decode(s, n, &cp)) > 0 && shown(cp)) {
 		memcpy(out, s, (size_t)len);
 		*olen = (size_t)len;
 		return (size_t)len;
@@ -232,7 +227,7 @@ quote_unit(const unsigned char *s, size_t len, char *out, size_t *olen)
 	unsigned long cp;
 	int n;
 
-	if (s[0] == '\0' || (n = utf8_decode(s, len, &cp)) == 0)
+	if (s[0] == '\0' || (n = text_utf8_decode(s, len, &cp)) == 0)
 		return 0;
 	if (cp < 0x80 && (q = strchr(plain, (int)cp)) != NULL) {
 		out[0] = '\\';

@@ -46,4 +46,11 @@ int text_is_token(const char *s, size_t len);
  */
 long text_json_quote(char *dst, size_t cap, const char *s, size_t len);
 
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most n >= 1 bytes),
+ * with its code point in *cp; 0 if malformed (RFC 3629 section 4: no
+ * overlong forms, no surrogates, nothing above U+10FFFF).
+ */
+int text_utf8_decode(const unsigned char *s, size_t n, unsigned long *cp);
+
 #endif
