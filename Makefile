@@ -37,10 +37,11 @@ $(BUILD)/obj/%.o: src/%.c $(HDRS) $(BUILD)/.sources config.mk
 	@mkdir -p $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEFS) $(INC) -c -o $@ $<
 
-# The sources are fetched once; setting BEARSSL_SRC and JSMN_SRC on the
-# command line skips the fetch.
-$(BUILD)/.sources: third_party/pins third_party/fetch.sh
+# Build tools are installed (scripts/bootstrap) and the sources fetched
+# once; setting BEARSSL_SRC and JSMN_SRC on the command line skips the fetch.
+$(BUILD)/.sources: third_party/pins third_party/fetch.sh scripts/bootstrap
 	@mkdir -p $(BUILD)
+	sh scripts/bootstrap
 	if [ "$(BEARSSL_SRC)" = "$(BUILD)/bearssl" ] || [ "$(JSMN_SRC)" = "$(BUILD)/jsmn" ]; then \
 		sh third_party/fetch.sh $(BUILD); fi
 	touch $@
@@ -55,7 +56,7 @@ $(BUILD)/unit: $(UNIT_SRCS) $(UNIT_MODS) $(HDRS) $(BUILD)/.sources
 		-o $@ $(UNIT_SRCS) $(UNIT_MODS)
 
 check-deps:
-	sh scripts/bootstrap
+	sh scripts/bootstrap test
 
 test: check-deps
 	$(MAKE) turso-token $(BUILD)/turso-token.full $(BUILD)/unit
