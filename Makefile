@@ -11,7 +11,7 @@ JSMN_SRC = $(BUILD)/jsmn
 BEARSSL_OUT = $(BUILD)/bearssl-$(notdir $(CC))
 BEARSSL_LIB = $(BEARSSL_OUT)/libbearssl.a
 
-MODS = main opts api buf http tls ca roots net json text store err
+MODS = main opts cmd out api buf http tls ca roots net json text store err
 SRCS = $(MODS:%=src/%.c)
 HDRS = $(wildcard src/*.h)
 OBJS = $(MODS:%=$(BUILD)/obj/%.o)
@@ -20,7 +20,7 @@ DEFS = -DTT_VERSION='"$(VERSION)"' -DTT_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL
 
 UNIT_SRCS = tests/unit/t_main.c tests/unit/test_http.c tests/unit/test_json.c \
 	tests/unit/test_text.c tests/unit/test_net.c tests/unit/test_opts.c \
-	tests/unit/test_store.c
+	tests/unit/test_store.c tests/unit/test_err.c
 UNIT_MODS = src/http.c src/json.c src/text.c src/store.c src/err.c src/opts.c src/buf.c
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 

@@ -2,6 +2,7 @@
  * api.c — the Turso Platform API: one function per endpoint, and the one
  * exchange they all go through (connect, TLS, HTTP, status to error).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,10 @@
 #include "text.h"
 #include "tls.h"
 
-/* Request target: prefix, fixed path, and a name of up to 256 bytes
- * percent-encoded (3 bytes each). */
-#define API_TARGET_MAX		(API_PREFIX_MAX + 128 + 3 * 256)
+/* One path segment (a name, an organization, an id) before encoding. */
+#define API_SEGMENT_MAX		256
+/* Request target: prefix, fixed path, two segments percent-encoded. */
+#define API_TARGET_MAX		(API_PREFIX_MAX + 128 + 2 * 3 * API_SEGMENT_MAX)
 /* Create body: organization, group and every scope, quoted. */
 #define API_REQBODY_MAX		2048
 /* Server text kept for an error message. */
@@ -208,21 +210,40 @@ status_error(const char *what, const struct http_response *resp)
 	    msg);
 }
 
+/*
+ * The request target: prefix, then fmt where every "%s" takes the next
+ * argument percent-encoded as one path segment.
+ */
 static int
-token_target(const struct api *a, const char *name, char *dst, size_t cap)
+target(const struct api *a, char *dst, size_t cap, const char *fmt, ...)
 {
-	char enc[3 * 256 + 1];
-	int n;
+	struct buf b = BUF_INIT(dst, cap - 1);
+	char enc[API_SEGMENT_MAX * 3 + 1];
+	const char *seg;
+	va_list ap;
+	long n;
 
-	if (text_pct_encode(enc, sizeof(enc), name, strlen(name)) < 0)
-		return err_set(ERR_USAGE, "token name too long");
-	n = snprintf(dst, cap, "%s/v1/auth/api-tokens/%s", a->prefix, enc);
-	if (n < 0 || (size_t)n >= cap)
+	buf_str(&b, a->prefix);
+	va_start(ap, fmt);
+	for (; *fmt != '\0'; fmt++) {
+		if (fmt[0] != '%' || fmt[1] != 's') {
+			buf_put(&b, fmt, 1);
+			continue;
+		}
+		fmt++;
+		seg = va_arg(ap, const char *);
+		if ((n = text_pct_encode(enc, sizeof(enc), seg, strlen(seg))) < 0)
+			b.over = 1;
+		else
+			buf_put(&b, enc, (size_t)n);
+	}
+	va_end(ap);
+	if (b.over)
 		return err_set(ERR_USAGE, "request path too long");
+	dst[b.len] = '\0';
 	return 0;
 }
 
-/* {"organization":..,"group":..,"scopes":[..]} or no body at all. */
 static int
 create_body(const struct api_restrict *r, char *dst, size_t cap)
 {
@@ -295,29 +316,47 @@ parse_created(const char *what, const struct http_response *resp,
 	return 0;
 }
 
+/* Send a bodiless request; a 2xx answer is success, its body is kept. */
+static int
+simple(const struct api *a, const char *method, const char *path,
+    const char *what, struct http_response *resp)
+{
+	if (exchange(a, method, path, NULL, resp) != 0)
+		return -1;
+	if (resp->status < 200 || resp->status > 299)
+		return status_error(what, resp);
+	return 0;
+}
+
+static void
+forget_body(const struct http_response *resp)
+{
+	explicit_bzero(body, resp->body_len < sizeof(body) ?
+	    resp->body_len + 1 : sizeof(body));
+}
+
 int
 api_create_token(const struct api *a, const char *name,
     const struct api_restrict *r, struct api_created *out)
 {
-	char target[API_TARGET_MAX], reqbody[API_REQBODY_MAX], what[96];
-	struct http_response resp;
+	char path[API_TARGET_MAX], reqbody[API_REQBODY_MAX], what[96];
+	struct http_response resp = { 0 };
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(what, sizeof(what), "create \"%.64s\"", name);
-	if (token_target(a, name, target, sizeof(target)) != 0)
+	if (target(a, path, sizeof(path), "/v1/auth/api-tokens/%s", name) != 0)
 		return -1;
 	if (r->org != NULL && create_body(r, reqbody, sizeof(reqbody)) != 0)
 		return -1;
-	if (exchange(a, "POST", target, r->org != NULL ? reqbody : NULL,
+	if (exchange(a, "POST", path, r->org != NULL ? reqbody : NULL,
 	    &resp) != 0)
 		rc = -1;
 	else if (resp.status < 200 || resp.status > 299)
 		rc = status_error(what, &resp);
 	else
 		rc = parse_created(what, &resp, out);
-	explicit_bzero(body, resp.body_len < sizeof(body) ? resp.body_len + 1 :
-	    sizeof(body));
+	forget_body(&resp);
 	if (rc != 0)
 		explicit_bzero(out, sizeof(*out));
 	else if (out->name[0] == '\0')
@@ -328,20 +367,101 @@ api_create_token(const struct api *a, const char *name,
 int
 api_revoke_token(const struct api *a, const char *name)
 {
-	char target[API_TARGET_MAX], what[96];
-	struct http_response resp;
-	int rc = 0;
+	char path[API_TARGET_MAX], what[96];
+	struct http_response resp = { 0 };
+	int rc;
 
 	snprintf(what, sizeof(what), "revoke \"%.64s\"", name);
-	if (token_target(a, name, target, sizeof(target)) != 0)
+	if (target(a, path, sizeof(path), "/v1/auth/api-tokens/%s", name) != 0)
 		return -1;
-	if (exchange(a, "DELETE", target, NULL, &resp) != 0)
-		rc = -1;
-	else if (resp.status < 200 || resp.status > 299)
-		rc = status_error(what, &resp);
-	explicit_bzero(body, resp.body_len < sizeof(body) ? resp.body_len + 1 :
-	    sizeof(body));
+	rc = simple(a, "DELETE", path, what, &resp);
+	forget_body(&resp);
 	return rc;
+}
+
+int
+api_revoke_org_token(const struct api *a, const char *org, const char *id)
+{
+	char path[API_TARGET_MAX], what[160];
+	struct http_response resp = { 0 };
+	int rc;
+
+	snprintf(what, sizeof(what), "revoke id \"%.64s\" in \"%.64s\"", id,
+	    org);
+	if (target(a, path, sizeof(path), "/v1/organizations/%s/api-tokens/%s",
+	    org, id) != 0)
+		return -1;
+	rc = simple(a, "DELETE", path, what, &resp);
+	forget_body(&resp);
+	return rc;
+}
+
+/* Parse the kept body as a JSON object; ERR_PROTO names the call. */
+static int
+parse_object(const char *what, const struct http_response *resp,
+    struct json *j)
+{
+	if (json_parse(j, (const char *)resp->body, resp->body_len) != 0)
+		return err_reset(ERR_PROTO, "%s: %s", what, err_msg());
+	if (json_type(j, 0) != JSON_OBJECT)
+		return err_set(ERR_PROTO, "%s: response is not a JSON object",
+		    what);
+	return 0;
+}
+
+int
+api_validate(const struct api *a, long long *exp)
+{
+	const char *what = "validate";
+	char path[API_TARGET_MAX];
+	struct http_response resp = { 0 };
+	struct json j;
+	int t, rc = -1;
+
+	if (target(a, path, sizeof(path), "/v1/auth/validate") != 0 ||
+	    simple(a, "GET", path, what, &resp) != 0 ||
+	    parse_object(what, &resp, &j) != 0)
+		goto out;
+	t = json_get(&j, 0, "exp");
+	if (t == -2) {
+		err_reset(ERR_PROTO, "%s: %s", what, err_msg());
+		goto out;
+	}
+	if (t < 0 || json_type(&j, t) != JSON_NUMBER ||
+	    json_int(&j, t, exp) != 0 || *exp < -1) {
+		err_reset(ERR_PROTO, "%s: response has no valid \"exp\"", what);
+		goto out;
+	}
+	rc = 0;
+out:
+	forget_body(&resp);
+	return rc;
+}
+
+int
+api_list_tokens(const struct api *a, const char *org, struct json *j,
+    int *tokens)
+{
+	const char *what = "list";
+	char path[API_TARGET_MAX];
+	struct http_response resp = { 0 };
+	int rc;
+
+	if (org != NULL)
+		rc = target(a, path, sizeof(path),
+		    "/v1/organizations/%s/api-tokens", org);
+	else
+		rc = target(a, path, sizeof(path), "/v1/auth/api-tokens");
+	if (rc != 0 || simple(a, "GET", path, what, &resp) != 0 ||
+	    parse_object(what, &resp, j) != 0)
+		return -1;
+	*tokens = json_get(j, 0, "tokens");
+	if (*tokens == -2)
+		return err_reset(ERR_PROTO, "%s: %s", what, err_msg());
+	if (*tokens < 0 || json_type(j, *tokens) != JSON_ARRAY)
+		return err_set(ERR_PROTO, "%s: response has no \"tokens\" array",
+		    what);
+	return 0;
 }
 
 void

@@ -61,6 +61,24 @@ int api_create_token(const struct api *a, const char *name,
 /* DELETE /v1/auth/api-tokens/{name}.  0 or -1 with the error set. */
 int api_revoke_token(const struct api *a, const char *name);
 
+/* DELETE /v1/organizations/{org}/api-tokens/{id}.  0 or -1. */
+int api_revoke_org_token(const struct api *a, const char *org, const char *id);
+
+/*
+ * GET /v1/auth/validate with a->bearer: *exp is the expiry in unix
+ * seconds, or -1 when the token never expires.  0 or -1 (401 is ERR_AUTH).
+ */
+int api_validate(const struct api *a, long long *exp);
+
+/*
+ * GET /v1/auth/api-tokens, or /v1/organizations/{org}/api-tokens when org
+ * is not NULL.  On success *j is the parsed response and *tokens the index
+ * of its "tokens" array; both stay valid until the next api_ call.
+ */
+struct json;
+int api_list_tokens(const struct api *a, const char *org, struct json *j,
+    int *tokens);
+
 /* Erase every buffer that held a secret (created token, bodies). */
 void api_forget(struct api_created *c);
 

@@ -1,6 +1,7 @@
 /* err.c — the pending error: one class, one bounded message. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "err.h"
 
@@ -10,9 +11,17 @@ static char msg[ERR_MSG_MAX];
 static int
 record(enum err_class cls, const char *fmt, va_list ap)
 {
+	char tmp[ERR_MSG_MAX];
+
+	/*
+	 * Formatted aside first: a caller wrapping the pending cause passes
+	 * err_msg() itself as an argument, and formatting straight into msg
+	 * would read the buffer being written.  Truncation is acceptable: a
+	 * cut message is still a message.
+	 */
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	memcpy(msg, tmp, sizeof(msg));
 	pending = cls;
-	/* Truncation is acceptable here: a cut message is still a message. */
-	vsnprintf(msg, sizeof(msg), fmt, ap);
 	return -1;
 }
 

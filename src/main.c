@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "buf.h"
+#include "cmd.h"
 #include "err.h"
 #include "net.h"
 #include "opts.h"
@@ -25,20 +25,40 @@
  * network never holds an init script for ever. */
 #define DEFAULT_CONNECT_MS	10000
 #define DEFAULT_MAX_TIME_MS	60000
-/* Output line: {"name":..,"id":..,"token":..} with every byte escaped. */
-#define OUT_LINE_MAX		(6 * (API_TOKEN_MAX + API_NAME_MAX + API_ID_MAX) + 64)
-
 static const char usage_text[] =
-"usage: turso-token [options] create NAME [--org ORG [--group GROUP\n"
-"           (--scope SCOPE ... | --read-only | --full-access)]] [--json]\n"
+"usage: turso-token [options] create NAME [restriction] [sink]\n"
+"       turso-token [options] rotate NAME [restriction] [sink] [--revoke-old]\n"
+"       turso-token [options] list [--org ORG] [--json]\n"
+"       turso-token [options] validate [--json]\n"
+"       turso-token [options] revoke (NAME ... | --org ORG --id ID) [--force]\n"
+"                   [audit]\n"
 "       turso-token --help | --version\n"
 "\n"
-"Create a Turso Platform API token.  The new token is printed on stdout,\n"
-"one line, nothing else.  The credential is read from TURSO_API_TOKEN or\n"
+"restriction: --org ORG [--group GROUP\n"
+"             (--scope SCOPE ... | --read-only | --full-access)]\n"
+"sink:        [--out FILE [--force]] [--env-file FILE [--env-key KEY]]\n"
+"             [--print] [--json] [audit]\n"
+"audit:       --audit-log FILE [--by WHO] [--purpose TEXT]\n"
+"\n"
+"Create, list, validate, rotate and revoke Turso Platform API tokens.  A new\n"
+"token is printed on stdout, one line, nothing else, unless --out or\n"
+"--env-file store it.  The credential is read from TURSO_API_TOKEN or\n"
 "--token-file, never from the command line.\n"
 "\n"
-"create options:\n"
-"  --org ORG            restrict the token to organization ORG\n"
+"commands:\n"
+"  create NAME          create a token\n"
+"  rotate NAME          create NAME-<unix seconds> with the restriction given,\n"
+"                       store it, check that it works, and with --revoke-old\n"
+"                       revoke NAME\n"
+"  list                 the tokens as a table (NAME SCOPE PERMISSIONS\n"
+"                       CREATED AT; with --org, OWNER too)\n"
+"  validate             check the credential itself and show its expiry\n"
+"  revoke NAME ...      revoke tokens by name; with --org ORG --id ID, the\n"
+"                       organization's token with that id\n"
+"\n"
+"restriction (create, rotate):\n"
+"  --org ORG            restrict the token to organization ORG (list: the\n"
+"                       organization's tokens)\n"
 "  --group GROUP        restrict it to GROUP in ORG (needs scopes)\n"
 "  --scope SCOPE        grant SCOPE (repeatable): read, db:create,\n"
 "                       db:delete, db:configure, db:mint-token,\n"
@@ -46,8 +66,23 @@ static const char usage_text[] =
 "                       group:mint-token, group:rotate-creds\n"
 "  --read-only          the read-only preset (scope \"read-only\")\n"
 "  --full-access        the full-access preset (scope \"full-access\")\n"
-"  --json               print {\"name\",\"id\",\"token\"} as JSON\n"
 "  Without --org the token is unrestricted, which the API deprecates.\n"
+"\n"
+"sink (create, rotate):\n"
+"  --out FILE           write the token to FILE: mode 0600, atomically,\n"
+"                       never through a symlink, never over an existing\n"
+"                       file unless --force\n"
+"  --env-file FILE      set TURSO_API_TOKEN_<NAME>=token in the dotenv FILE,\n"
+"                       keeping its other lines\n"
+"  --env-key KEY        the variable --env-file sets instead\n"
+"  --print              print the token on stdout too\n"
+"  --json               print {\"name\",\"id\",\"token\"} (list, validate: JSON)\n"
+"  --audit-log FILE     append a JSON line per created, rotated or revoked\n"
+"                       token (never the token itself); also revoke\n"
+"  --by WHO             who, for the audit log (default: the login name)\n"
+"  --purpose TEXT       why, for the audit log\n"
+"  --force              revoke: a missing token is not an error\n"
+"  If a token cannot be stored, it is revoked at once.\n"
 "\n"
 "options (before or after the command):\n"
 "  --api-url URL        API base URL (default https://api.turso.tech;\n"
@@ -59,7 +94,7 @@ static const char usage_text[] =
 "                       connect to ADDR for HOST:PORT (repeatable)\n"
 "  --connect-timeout S  seconds for each connection attempt (default 10)\n"
 "  --max-time S         seconds for the whole command (default 60)\n"
-"  -v, --verbose        report the created token's name and id on stderr\n"
+"  -v, --verbose        report what was created or revoked on stderr\n"
 "  -q, --quiet          no warnings\n"
 "  -h, --help           this text\n"
 "  --version            the version\n"
@@ -70,17 +105,20 @@ static const char usage_text[] =
 "  10 rate limited, 11 server error, 12 not stored (revoked),\n"
 "  13 not stored and revoke failed\n";
 
+/* One row per command; the commands themselves are in cmd.c. */
+static const struct {
+	enum opts_cmd cmd;
+	int (*run)(const struct opts *, const struct api *);
+} commands[] = {
+	{ CMD_CREATE, cmd_create },
+	{ CMD_ROTATE, cmd_rotate },
+	{ CMD_LIST, cmd_list },
+	{ CMD_VALIDATE, cmd_validate },
+	{ CMD_REVOKE, cmd_revoke },
+};
+
 /* The credential: a bearer token of printable ASCII. */
 static char bearer[API_TOKEN_MAX];
-
-static int quiet;
-
-static void
-warn(const char *msg)
-{
-	if (!quiet)
-		fprintf(stderr, "turso-token: warning: %s\n", msg);
-}
 
 /* No core file and no ptrace by other users: memory holds secrets. */
 static void
@@ -200,97 +238,14 @@ setup_network(const struct opts *o, struct api *a)
 }
 
 static int
-write_all(int fd, const char *buf, size_t len)
+run(const struct opts *o, const struct api *a)
 {
-	ssize_t w;
+	size_t i;
 
-	while (len > 0) {
-		w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-/* The token line (or JSON object) on stdout, through no stdio buffer. */
-static int
-print_created(const struct api_created *c, int json)
-{
-	static char line[OUT_LINE_MAX];
-	struct buf b = BUF_INIT(line, sizeof(line));
-	int rc = -1;
-
-	if (json) {
-		buf_str(&b, "{\"name\":");
-		buf_json(&b, c->name);
-		buf_str(&b, ",\"id\":");
-		buf_json(&b, c->id);
-		buf_str(&b, ",\"token\":");
-		buf_json(&b, c->token);
-		buf_str(&b, "}");
-	} else {
-		buf_str(&b, c->token);
-	}
-	buf_str(&b, "\n");
-	if (!b.over)
-		rc = write_all(1, line, b.len);
-	explicit_bzero(line, sizeof(line));
-	return rc;
-}
-
-/* The token exists but did not reach its sink: revoke it, or name it. */
-static int
-undo_create(const struct api *a, const struct api_created *c, const char *why)
-{
-	char name[API_NAME_MAX * 4];
-
-	text_escape(name, sizeof(name), c->name, strlen(c->name));
-	err_clear();
-	if (api_revoke_token(a, c->name) == 0)
-		return err_reset(ERR_STORED_REVOKED, "token \"%s\" was created "
-		    "but %s; it has been revoked", name, why);
-	return err_reset(ERR_STORED_LOST, "token \"%s\" was created but %s, "
-	    "and revoking it failed (%s): revoke token \"%s\" by hand", name,
-	    why, err_msg(), name);
-}
-
-static int
-cmd_create(const struct opts *o, struct api *a)
-{
-	static struct api_created c;
-	const char *scopes[OPTS_SCOPES_MAX];
-	struct api_restrict r;
-	char name[API_NAME_MAX * 4], id[API_ID_MAX * 4];
-	int rc;
-
-	if (opts_name_is_vague(o->args[0]))
-		warn("the token name does not say what the token is for; "
-		    "prefer names like ci-cd-pipeline or production-api");
-	memset(&r, 0, sizeof(r));
-	r.org = o->org;
-	r.group = o->group;
-	r.scopes = scopes;
-	r.nscopes = opts_scope_list(o, scopes, OPTS_SCOPES_MAX);
-	if (r.org == NULL)
-		warn("no --org: creating an unrestricted token, which the API "
-		    "deprecates; pass --org ORG to restrict it");
-	if (api_create_token(a, o->args[0], &r, &c) != 0)
-		return -1;
-	if (o->verbose) {
-		text_escape(name, sizeof(name), c.name, strlen(c.name));
-		text_escape(id, sizeof(id), c.id, strlen(c.id));
-		fprintf(stderr, "turso-token: created token \"%s\" (id %s)\n",
-		    name, id);
-	}
-	rc = print_created(&c, o->json);
-	if (rc != 0)
-		rc = undo_create(a, &c, "could not be written to stdout");
-	api_forget(&c);
-	return rc;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].cmd == o->cmd)
+			return commands[i].run(o, a);
+	return err_set(ERR_USAGE, "no command given (see --help)");
 }
 
 int
@@ -304,7 +259,6 @@ main(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	if (opts_parse(&o, argc, argv) != 0 || opts_check(&o) != 0)
 		goto fail;
-	quiet = o.quiet;
 	if (o.help) {
 		fputs(usage_text, stdout);
 		return fflush(stdout) == 0 ? 0 : ERR_LOCAL;
@@ -317,7 +271,7 @@ main(int argc, char **argv)
 		goto fail;
 	a.bearer = bearer;
 	a.verbose = o.verbose;
-	rc = cmd_create(&o, &a);
+	rc = run(&o, &a);
 	explicit_bzero(bearer, sizeof(bearer));
 	if (rc == 0)
 		return 0;
@@ -325,7 +279,7 @@ fail:
 	explicit_bzero(bearer, sizeof(bearer));
 	fprintf(stderr, "turso-token: %s\n", err_msg());
 	if (err_class() == ERR_USAGE)
-		fprintf(stderr, "usage: turso-token [options] create NAME "
-		    "[--org ORG ...] [--json]; see --help\n");
+		fputs("usage: turso-token [options] create|rotate|list|"
+		    "validate|revoke ...; see --help\n", stderr);
 	return err_class() != ERR_OK ? (int)err_class() : ERR_API;
 }

@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "opts.h"
+#include "store.h"
 
 /* Longest timeout accepted, in seconds: a day is already absurd. */
 #define OPTS_SECS_MAX	86400
@@ -13,36 +14,53 @@
 enum opt_id {
 	O_API_URL, O_TOKEN_FILE, O_CACERT, O_RESOLVE, O_CONNECT_TIMEOUT,
 	O_MAX_TIME, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
-	O_ORG, O_GROUP, O_SCOPE, O_READ_ONLY, O_FULL_ACCESS, O_JSON
+	O_ORG, O_GROUP, O_SCOPE, O_READ_ONLY, O_FULL_ACCESS, O_JSON,
+	O_OUT, O_ENV_FILE, O_ENV_KEY, O_PRINT, O_FORCE, O_AUDIT_LOG, O_BY,
+	O_PURPOSE, O_ID, O_REVOKE_OLD
 };
+
+/* Which commands an option applies to. */
+#define FOR(c)		(1u << (c))
+#define ANY		(~0u)
+#define MINT		(FOR(CMD_CREATE) | FOR(CMD_ROTATE))
 
 struct opt_def {
 	const char *name;	/* with dashes */
 	enum opt_id id;
 	int has_arg;
-	int create_only;	/* meaningful only to create */
+	unsigned cmds;		/* FOR() mask, ANY for global options */
 };
 
 static const struct opt_def defs[] = {
-	{ "--api-url", O_API_URL, 1, 0 },
-	{ "--token-file", O_TOKEN_FILE, 1, 0 },
-	{ "--cacert", O_CACERT, 1, 0 },
-	{ "--resolve", O_RESOLVE, 1, 0 },
-	{ "--connect-timeout", O_CONNECT_TIMEOUT, 1, 0 },
-	{ "--max-time", O_MAX_TIME, 1, 0 },
-	{ "-v", O_VERBOSE, 0, 0 },
-	{ "--verbose", O_VERBOSE, 0, 0 },
-	{ "-q", O_QUIET, 0, 0 },
-	{ "--quiet", O_QUIET, 0, 0 },
-	{ "-h", O_HELP, 0, 0 },
-	{ "--help", O_HELP, 0, 0 },
-	{ "--version", O_VERSION, 0, 0 },
-	{ "--org", O_ORG, 1, 1 },
-	{ "--group", O_GROUP, 1, 1 },
-	{ "--scope", O_SCOPE, 1, 1 },
-	{ "--read-only", O_READ_ONLY, 0, 1 },
-	{ "--full-access", O_FULL_ACCESS, 0, 1 },
-	{ "--json", O_JSON, 0, 1 },
+	{ "--api-url", O_API_URL, 1, ANY },
+	{ "--token-file", O_TOKEN_FILE, 1, ANY },
+	{ "--cacert", O_CACERT, 1, ANY },
+	{ "--resolve", O_RESOLVE, 1, ANY },
+	{ "--connect-timeout", O_CONNECT_TIMEOUT, 1, ANY },
+	{ "--max-time", O_MAX_TIME, 1, ANY },
+	{ "-v", O_VERBOSE, 0, ANY },
+	{ "--verbose", O_VERBOSE, 0, ANY },
+	{ "-q", O_QUIET, 0, ANY },
+	{ "--quiet", O_QUIET, 0, ANY },
+	{ "-h", O_HELP, 0, ANY },
+	{ "--help", O_HELP, 0, ANY },
+	{ "--version", O_VERSION, 0, ANY },
+	{ "--org", O_ORG, 1, MINT | FOR(CMD_LIST) | FOR(CMD_REVOKE) },
+	{ "--group", O_GROUP, 1, MINT },
+	{ "--scope", O_SCOPE, 1, MINT },
+	{ "--read-only", O_READ_ONLY, 0, MINT },
+	{ "--full-access", O_FULL_ACCESS, 0, MINT },
+	{ "--json", O_JSON, 0, MINT | FOR(CMD_LIST) | FOR(CMD_VALIDATE) },
+	{ "--out", O_OUT, 1, MINT },
+	{ "--env-file", O_ENV_FILE, 1, MINT },
+	{ "--env-key", O_ENV_KEY, 1, MINT },
+	{ "--print", O_PRINT, 0, MINT },
+	{ "--force", O_FORCE, 0, MINT | FOR(CMD_REVOKE) },
+	{ "--audit-log", O_AUDIT_LOG, 1, MINT | FOR(CMD_REVOKE) },
+	{ "--by", O_BY, 1, MINT | FOR(CMD_REVOKE) },
+	{ "--purpose", O_PURPOSE, 1, MINT | FOR(CMD_REVOKE) },
+	{ "--id", O_ID, 1, FOR(CMD_REVOKE) },
+	{ "--revoke-old", O_REVOKE_OLD, 0, FOR(CMD_ROTATE) },
 };
 
 /* The create body's scopes, from the spec's enum. */
@@ -52,7 +70,16 @@ static const char *const known_scopes[] = {
 	"group:rotate-creds", "read-only", "full-access",
 };
 
-static const char *const commands[] = { "create" };
+static const struct {
+	const char *name;
+	enum opts_cmd cmd;
+} commands[] = {
+	{ "create", CMD_CREATE },
+	{ "list", CMD_LIST },
+	{ "validate", CMD_VALIDATE },
+	{ "revoke", CMD_REVOKE },
+	{ "rotate", CMD_ROTATE },
+};
 
 /* Seconds as a decimal with up to 3 fractional digits, > 0. */
 static int
@@ -130,7 +157,18 @@ set_opt(struct opts *o, const struct opt_def *d, const char *val)
 	case O_READ_ONLY:	o->read_only = 1; break;
 	case O_FULL_ACCESS:	o->full_access = 1; break;
 	case O_JSON:		o->json = 1; break;
+	case O_OUT:		o->out = val; break;
+	case O_ENV_FILE:	o->env_file = val; break;
+	case O_ENV_KEY:		o->env_key = val; break;
+	case O_PRINT:		o->print = 1; break;
+	case O_FORCE:		o->force = 1; break;
+	case O_AUDIT_LOG:	o->audit_log = val; break;
+	case O_BY:		o->by = val; break;
+	case O_PURPOSE:		o->purpose = val; break;
+	case O_ID:		o->id = val; break;
+	case O_REVOKE_OLD:	o->revoke_old = 1; break;
 	}
+	o->seen |= 1ul << d->id;
 	return 0;
 }
 
@@ -156,20 +194,18 @@ parse_option(struct opts *o, int argc, char **argv, int *i)
 	} else if (eq != NULL && arg[1] == '-') {
 		return err_set(ERR_USAGE, "%s takes no value", d->name);
 	}
-	if (d->create_only && o->cmd != NULL && strcmp(o->cmd, "create") != 0)
-		return err_set(ERR_USAGE, "%s applies to create only", d->name);
 	return set_opt(o, d, val);
 }
 
-static int
-is_command(const char *s)
+static enum opts_cmd
+find_command(const char *s)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(s, commands[i]) == 0)
-			return 1;
-	return 0;
+		if (strcmp(s, commands[i].name) == 0)
+			return commands[i].cmd;
+	return CMD_NONE;
 }
 
 int
@@ -186,11 +222,11 @@ opts_parse(struct opts *o, int argc, char **argv)
 		} else if (!only_args && a[0] == '-' && a[1] != '\0') {
 			if (parse_option(o, argc, argv, &i) != 0)
 				return -1;
-		} else if (o->cmd == NULL) {
-			if (!is_command(a))
+		} else if (o->cmd == CMD_NONE) {
+			if ((o->cmd = find_command(a)) == CMD_NONE)
 				return err_set(ERR_USAGE, "unknown command "
 				    "\"%.64s\" (see --help)", a);
-			o->cmd = a;
+			o->cmd_name = a;
 		} else if (o->nargs == OPTS_ARGS_MAX) {
 			return err_set(ERR_USAGE, "more than %d names",
 			    OPTS_ARGS_MAX);
@@ -261,17 +297,25 @@ scope_known(const char *s)
 	return 0;
 }
 
+/* Every option given applies to the command. */
 static int
-check_create(const struct opts *o)
+check_applies(const struct opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
+		if ((o->seen & 1ul << defs[i].id) &&
+		    !(defs[i].cmds & FOR(o->cmd)))
+			return err_set(ERR_USAGE, "%s does not apply to %s",
+			    defs[i].name, o->cmd_name);
+	return 0;
+}
+
+static int
+check_restrictions(const struct opts *o)
 {
 	int i;
 
-	if (o->nargs == 0)
-		return err_set(ERR_USAGE, "create: missing token NAME");
-	if (o->nargs > 1)
-		return err_set(ERR_USAGE, "create: one NAME at a time");
-	if (opts_check_name(o->args[0]) != 0)
-		return -1;
 	if (o->read_only && o->full_access)
 		return err_set(ERR_USAGE, "--read-only and --full-access "
 		    "exclude each other");
@@ -292,10 +336,84 @@ check_create(const struct opts *o)
 	    o->full_access))
 		return err_set(ERR_USAGE, "scopes restrict a group-scoped "
 		    "token: add --org ORG --group GROUP");
-	if (o->org != NULL && o->org[0] == '\0')
-		return err_set(ERR_USAGE, "--org is empty");
 	if (o->group != NULL && o->group[0] == '\0')
 		return err_set(ERR_USAGE, "--group is empty");
+	return 0;
+}
+
+static int
+check_audit(const struct opts *o)
+{
+	if ((o->by != NULL || o->purpose != NULL) && o->audit_log == NULL)
+		return err_set(ERR_USAGE, "--by and --purpose need --audit-log");
+	return 0;
+}
+
+/* Where a new token goes, and the audit record. */
+static int
+check_sinks(const struct opts *o)
+{
+	if (o->env_key != NULL && o->env_file == NULL)
+		return err_set(ERR_USAGE, "--env-key needs --env-file");
+	if (o->env_key != NULL && !store_env_key_valid(o->env_key))
+		return err_set(ERR_USAGE, "--env-key: \"%.64s\" is not a valid "
+		    "variable name ([A-Za-z_][A-Za-z0-9_]*, at most %d bytes)",
+		    o->env_key, STORE_ENV_KEY_MAX);
+	if (o->print && o->out == NULL && o->env_file == NULL)
+		return err_set(ERR_USAGE, "--print needs --out or --env-file "
+		    "(without them the token is printed anyway)");
+	if (o->force && o->out == NULL)
+		return err_set(ERR_USAGE, "--force applies to --out");
+	return check_audit(o);
+}
+
+static int
+check_one_name(const struct opts *o, size_t max)
+{
+	if (o->nargs == 0)
+		return err_set(ERR_USAGE, "%s: missing token NAME", o->cmd_name);
+	if (o->nargs > 1)
+		return err_set(ERR_USAGE, "%s: one NAME at a time", o->cmd_name);
+	if (opts_check_name(o->args[0]) != 0)
+		return -1;
+	if (strlen(o->args[0]) > max)
+		return err_set(ERR_USAGE, "%s: NAME may have at most %zu bytes "
+		    "here, to leave room for the \"-SECONDS\" suffix",
+		    o->cmd_name, max);
+	return 0;
+}
+
+static int
+check_revoke(const struct opts *o)
+{
+	int i;
+
+	if (check_audit(o) != 0)
+		return -1;
+	if (o->id != NULL || o->org != NULL) {
+		if (o->id == NULL || o->org == NULL)
+			return err_set(ERR_USAGE, "revoke: --org and --id go "
+			    "together (the organization endpoint takes an id)");
+		if (o->nargs > 0)
+			return err_set(ERR_USAGE, "revoke: give NAME or --org "
+			    "ORG --id ID, not both");
+		if (o->id[0] == '\0')
+			return err_set(ERR_USAGE, "--id is empty");
+		return 0;
+	}
+	if (o->nargs == 0)
+		return err_set(ERR_USAGE, "revoke: missing token NAME");
+	for (i = 0; i < o->nargs; i++)
+		if (opts_check_name(o->args[i]) != 0)
+			return -1;
+	return 0;
+}
+
+static int
+check_no_args(const struct opts *o)
+{
+	if (o->nargs > 0)
+		return err_set(ERR_USAGE, "%s takes no NAME", o->cmd_name);
 	return 0;
 }
 
@@ -304,10 +422,31 @@ opts_check(const struct opts *o)
 {
 	if (o->help || o->version)
 		return 0;
-	if (o->cmd == NULL)
+	if (o->cmd == CMD_NONE)
 		return err_set(ERR_USAGE, "no command given (see --help)");
-	if (strcmp(o->cmd, "create") == 0)
-		return check_create(o);
+	if (check_applies(o) != 0)
+		return -1;
+	if (o->org != NULL && o->org[0] == '\0')
+		return err_set(ERR_USAGE, "--org is empty");
+	switch (o->cmd) {
+	case CMD_CREATE:
+		if (check_one_name(o, OPTS_NAME_MAX) != 0 ||
+		    check_restrictions(o) != 0)
+			return -1;
+		return check_sinks(o);
+	case CMD_ROTATE:
+		if (check_one_name(o, OPTS_NAME_MAX - OPTS_ROTATE_SUFFIX) != 0 ||
+		    check_restrictions(o) != 0)
+			return -1;
+		return check_sinks(o);
+	case CMD_REVOKE:
+		return check_revoke(o);
+	case CMD_LIST:
+	case CMD_VALIDATE:
+		return check_no_args(o);
+	case CMD_NONE:
+		break;
+	}
 	return 0;
 }
 

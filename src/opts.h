@@ -20,8 +20,20 @@
  */
 #define OPTS_NAME_MAX		64
 
+/* The subcommands. */
+enum opts_cmd {
+	CMD_NONE = 0, CMD_CREATE, CMD_LIST, CMD_VALIDATE, CMD_REVOKE, CMD_ROTATE
+};
+
+/*
+ * Room a rotated name needs: "-" and the unix time in seconds (10 digits
+ * until the year 2286).
+ */
+#define OPTS_ROTATE_SUFFIX	11
+
 struct opts {
-	const char *cmd;			/* subcommand, NULL if none */
+	enum opts_cmd cmd;
+	const char *cmd_name;			/* as typed, NULL if none */
 	const char *args[OPTS_ARGS_MAX];
 	int nargs;
 	/* global */
@@ -33,19 +45,32 @@ struct opts {
 	long connect_timeout_ms;		/* 0: default */
 	long max_time_ms;			/* 0: default */
 	int verbose, quiet, help, version;
-	/* create */
+	/* create, rotate; --org also list and revoke */
 	const char *org, *group;
 	const char *scopes[OPTS_SCOPES_MAX];
 	int nscopes;
 	int read_only, full_access, json;
+	/* where a new token goes (create, rotate) */
+	const char *out, *env_file, *env_key;
+	int print;
+	/* --force: replace --out (create, rotate); a missing token is no
+	 * error (revoke) */
+	int force;
+	/* audit (create, rotate, revoke) */
+	const char *audit_log, *by, *purpose;
+	/* revoke --org ORG --id ID; rotate --revoke-old */
+	const char *id;
+	int revoke_old;
+	unsigned long seen;			/* bit per option given */
 };
 
 /* Parse argv.  Returns 0, or -1 with ERR_USAGE set. */
 int opts_parse(struct opts *o, int argc, char **argv);
 
 /*
- * Check what the subcommand needs: one name, a valid combination of
- * restrictions, scopes from the spec's list.  Returns 0 or -1 (ERR_USAGE).
+ * Check what the subcommand needs: every option given applies to it, the
+ * right number of names, a valid combination of restrictions, scopes from
+ * the spec's list.  Returns 0 or -1 (ERR_USAGE).
  */
 int opts_check(const struct opts *o);
 

@@ -33,7 +33,6 @@
 /* Fresh names tried before giving up; O_EXCL makes a collision harmless. */
 #define TMP_TRIES	32
 /* "YYYY-MM-DDTHH:MM:SSZ" plus NUL, with room so snprintf never cuts. */
-#define RFC3339_MAX	32
 /* Opens of the audit log: lost create races with another writer. */
 #define AUDIT_OPEN_TRIES	4
 
@@ -288,6 +287,12 @@ out:
 }
 
 int
+store_check_target(const char *path, int replace)
+{
+	return check_target(AT_FDCWD, path, path, replace);
+}
+
+int
 store_secret_file(const char *path, const char *secret, size_t len, int force)
 {
 	const struct piece pc[] = { { secret, len }, { "\n", 1 } };
@@ -503,27 +508,6 @@ store_env_key_valid(const char *key)
 	return 1;
 }
 
-/* Unix seconds as RFC 3339 UTC; years outside 0000..9999 do not fit. */
-static int
-rfc3339(char *dst, size_t cap, long long when)
-{
-	struct tm tm;
-	time_t t;
-	int n;
-
-	t = (time_t)when;
-	if ((long long)t != when || gmtime_r(&t, &tm) == NULL)
-		return -1;
-	if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
-		return -1;
-	n = snprintf(dst, cap, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
-	if (n < 0 || (size_t)n >= cap)
-		return -1;
-	return 0;
-}
-
 /*
  * Open the audit log for appending.  Opening without O_CREAT first tells
  * us whether we created the file, and only a file we created gets its
@@ -571,12 +555,12 @@ audit_open(const char *path)
 int
 store_audit_append(const char *path, const struct store_audit *a)
 {
-	char line[STORE_AUDIT_LINE_MAX], when[RFC3339_MAX];
+	char line[STORE_AUDIT_LINE_MAX], when[TEXT_RFC3339_MAX];
 	struct buf b = BUF_INIT(line, sizeof(line));
 	ssize_t w;
 	int fd;
 
-	if (rfc3339(when, sizeof(when), a->when) == -1)
+	if (text_rfc3339(when, sizeof(when), a->when) == -1)
 		return err_set(ERR_LOCAL, "%s: audit time %lld out of range",
 		    path, a->when);
 	buf_str(&b, "{\"event\":");

@@ -5,7 +5,9 @@
  * four bytes of UTF-8) or one escape.  A cut output therefore never ends in
  * half an escape or half a character.
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "text.h"
 
@@ -270,4 +272,24 @@ fail:
 	if (cap > 0)
 		dst[0] = '\0';
 	return -1;
+}
+
+int
+text_rfc3339(char *dst, size_t cap, long long when)
+{
+	struct tm tm;
+	time_t t;
+	int n;
+
+	t = (time_t)when;
+	if ((long long)t != when || gmtime_r(&t, &tm) == NULL)
+		return -1;
+	if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
+		return -1;
+	n = snprintf(dst, cap, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	return 0;
 }

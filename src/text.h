@@ -53,4 +53,13 @@ long text_json_quote(char *dst, size_t cap, const char *s, size_t len);
  */
 int text_utf8_decode(const unsigned char *s, size_t n, unsigned long *cp);
 
+/* "YYYY-MM-DDTHH:MM:SSZ" and its NUL. */
+#define TEXT_RFC3339_MAX	21
+
+/*
+ * Unix seconds as an RFC 3339 UTC time.  Returns 0, or -1 when the time
+ * is outside years 0000-9999 or does not fit in cap.
+ */
+int text_rfc3339(char *dst, size_t cap, long long when);
+
 #endif

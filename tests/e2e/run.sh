@@ -594,21 +594,72 @@ c_429_not_repeated() {
 # --- cases: malformed or hostile responses ---------------------------------
 
 c_fnonjson() { fault_case fault-nonjson 6; }
-c_ftruncated() { fault_case fault-truncated 6; }
-c_fbadchunk() { fault_case fault-badchunk 6; }
+c_ftruncated() { fault_case fault-truncated 6 'closed before the response was complete'; }
+c_fbadchunk() { fault_case fault-badchunk 6 'chunk size is not hexadecimal'; }
 c_fbigchunked() { fault_case fault-bigchunked 6; want_quick 10000; }
-c_fnoclosenotify() { fault_case fault-noclose-notify 6; }
+c_fnoclosenotify() { fault_case fault-noclose-notify 6 'without TLS close_notify'; }
 c_fctrlraw() { fault_case fault-ctrl-raw 6; }
-c_fnul() { fault_case fault-nul 6; }
+c_fnul() { fault_case fault-nul 6 '\\u0000 in JSON string'; }
 c_fnotoken() { fault_case fault-notoken 6; }
 c_femptytoken() { fault_case fault-emptytoken 6; }
 c_femptybody() { fault_case fault-emptybody 6; }
 c_fmanytokens() { fault_case fault-manytokens 6; }
 c_fdeepjson() { fault_case fault-deepjson 6; }
 c_fbadstatus() { fault_case fault-badstatus 6; }
-c_flongheader() { fault_case fault-longheader 6; }
-c_fmanyheaders() { fault_case fault-manyheaders 6; }
+c_flongheader() { fault_case fault-longheader 6 'response head larger than 16384 bytes'; }
+c_fmanyheaders() { fault_case fault-manyheaders 6 'more than 100 header fields'; }
 c_fbigbody() { fault_case fault-bigbody 6; want_quick 10000; }
+
+# Hostile HTTP framing (RFC 9112), one broken rule per answer: 6, and the
+# message names the rule, so a refusal for another reason fails.
+c_hchunkhex100() { fault_case fault-chunk-hex100 6 'chunk size longer than 16 hex digits'; }
+c_hchunkoverflow() { fault_case fault-chunk-overflow 6 'chunk size longer than 16 hex digits'; }
+c_hchunkbadhex() { fault_case fault-chunk-badhex 6 'chunk size is not hexadecimal'; }
+c_hchunknocrlf() { fault_case fault-chunk-nocrlf 6 'missing CRLF after chunk data'; }
+c_hchunknolast() { fault_case fault-chunk-nolast 6 'closed before the response was complete'; }
+c_hchunknul() { fault_case fault-chunk-nul 6 'NUL byte in response chunk size'; }
+c_htecl() { fault_case fault-te-cl 6 'both Transfer-Encoding and Content-Length'; }
+c_hcltwice() { fault_case fault-cl-twice 6 'repeated Content-Length'; }
+c_hclneg() { fault_case fault-cl-negative 6 'Content-Length is not a number'; }
+c_hclnonnum() { fault_case fault-cl-nonnumeric 6 'Content-Length is not a number'; }
+c_hcl21() { fault_case fault-cl-21digits 6 'Content-Length longer than 18 digits'; }
+c_htegzip() { fault_case fault-te-gzip 6 'unsupported Transfer-Encoding'; }
+c_htenotlast() { fault_case fault-te-notlast 6 'unsupported Transfer-Encoding'; }
+c_hshortcl() { fault_case fault-short-cl 6 'closed before the response was complete'; }
+c_hobsfold() { fault_case fault-obsfold 6 'obsolete line folding'; }
+c_hleadws() { fault_case fault-leading-ws 6 'obsolete line folding'; }
+c_hbarecr() { fault_case fault-bare-cr 6 'bare CR in response head'; }
+c_hstatus99() { fault_case fault-status-99 6 'status code is not three digits'; }
+c_hstatus1000() { fault_case fault-status-1000 6 'status code is not three digits'; }
+c_hhttp2() { fault_case fault-http2 6 'unsupported HTTP version'; }
+c_hhttp09() { fault_case fault-http09 6 'does not start with a status line'; }
+c_hnoreason() { fault_ok fault-noreason; }
+
+c_hdriphead() {
+	tt good -- --max-time 2 create fault-drip-head.t --org acme
+	bad 4
+	want_quick 5000
+}
+
+# Hostile JSON in a 200 answer to create: 6 with the reason, no token.
+c_jtruncated() { fault_case fault-json-truncated 6 'truncated JSON'; }
+c_jnull() { fault_case fault-token-null 6 'response has no "token" string'; }
+c_jnumber() { fault_case fault-token-number 6 'response has no "token" string'; }
+c_jobject() { fault_case fault-token-object 6 'response has no "token" string'; }
+c_jdup() { fault_case fault-token-dup 6 'duplicate key "token"'; }
+c_jbadutf8() { fault_case fault-token-badutf8 6 'invalid UTF-8 in JSON string'; }
+c_jsurrogate() { fault_case fault-token-surrogate 6 'lone surrogate in JSON string'; }
+c_jutf8() { fault_case fault-token-utf8 6 'the token in the response is empty or holds'; }
+c_jspace() { fault_case fault-token-space 6 'the token in the response is empty or holds'; }
+c_jgarbage() { fault_case fault-json-garbage 6 'JSON value followed by garbage'; }
+c_jdeep() { fault_case fault-json-deep100k 6 'JSON nested deeper than 256 levels'; }
+
+c_jerrctrlraw() {
+	fault_case fault-error-ctrl-raw 1 'bad \\x1b\]0;x\\x07 thing'
+	if LC_ALL=C grep -q "$(printf '[\033\007]')" "$T/run/stderr"; then
+		fail "stderr holds a raw ESC or BEL byte"
+	fi
+}
 
 c_fctrl() {
 	fault_case fault-ctrl 6
@@ -812,8 +863,43 @@ tcase "too many JSON tokens -> 6" c_fmanytokens
 tcase "JSON nested too deep -> 6" c_fdeepjson
 tcase "bad status line -> 6" c_fbadstatus
 tcase "100 KiB header line -> 6" c_flongheader
-tcase "1000 header lines -> 6" c_fmanyheaders
+tcase "5000 header lines -> 6" c_fmanyheaders
 tcase "Content-Length 10 MiB -> 6" c_fbigbody
+tcase "chunk size of 100 hex digits -> 6" c_hchunkhex100
+tcase "chunk size overflowing 64 bits -> 6" c_hchunkoverflow
+tcase "chunk size with a bad hex digit -> 6" c_hchunkbadhex
+tcase "no CRLF after chunk data -> 6" c_hchunknocrlf
+tcase "no last chunk, then close -> 6" c_hchunknolast
+tcase "NUL in a chunk size -> 6" c_hchunknul
+tcase "Transfer-Encoding with Content-Length -> 6" c_htecl
+tcase "two different Content-Lengths -> 6" c_hcltwice
+tcase "negative Content-Length -> 6" c_hclneg
+tcase "non-numeric Content-Length -> 6" c_hclnonnum
+tcase "21-digit Content-Length -> 6" c_hcl21
+tcase "Transfer-Encoding gzip -> 6" c_htegzip
+tcase "Transfer-Encoding chunked not last -> 6" c_htenotlast
+tcase "body shorter than Content-Length, clean close -> 6" c_hshortcl
+tcase "obsolete line folding -> 6" c_hobsfold
+tcase "header line starting with a space -> 6" c_hleadws
+tcase "bare CR in a header -> 6" c_hbarecr
+tcase "status 99 -> 6" c_hstatus99
+tcase "status 1000 -> 6" c_hstatus1000
+tcase "HTTP/2.0 status line -> 6" c_hhttp2
+tcase "HTTP/0.9 (no status line) -> 6" c_hhttp09
+tcase "status line without reason phrase -> 0" c_hnoreason
+tcase "whole answer dripped 1 byte/s, --max-time 2 -> 4" c_hdriphead
+tcase "JSON truncated inside the token -> 6" c_jtruncated
+tcase "token null -> 6" c_jnull
+tcase "token a number -> 6" c_jnumber
+tcase "token an object -> 6" c_jobject
+tcase "two token keys -> 6" c_jdup
+tcase "invalid UTF-8 in token -> 6" c_jbadutf8
+tcase "lone surrogate in token -> 6" c_jsurrogate
+tcase "non-ASCII character in token -> 6" c_jutf8
+tcase "space in token -> 6" c_jspace
+tcase "valid answer followed by garbage -> 6" c_jgarbage
+tcase "100000 nested arrays -> 6" c_jdeep
+tcase "raw ESC/BEL in error (not JSON) -> 1, escaped" c_jerrctrlraw
 tcase "slow server, --max-time 2 -> 4" c_fslow
 tcase "dripping body, --max-time 2 -> 4" c_fdrip
 tcase "untrusted CA -> 5, nothing sent" c_untrusted
@@ -846,6 +932,9 @@ if [ "$(id -u)" -eq 0 ] && command -v chroot >/dev/null 2>&1; then
 else
 	skip "empty chroot (no /etc, no /dev)" "needs root"
 fi
+
+# The lifecycle commands and the sinks of a new token.
+. "$HERE/lifecycle.sh"
 
 tcase "secrets travelled only in Authorization (all requests above)" c_no_leak
 

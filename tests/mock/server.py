@@ -8,6 +8,7 @@ client's BearSSL), or plain HTTP with --plain.
 Usage:
     server.py --port N --cert CHAIN.pem --key KEY.pem
               --admin-token-file FILE [--state-log FILE] [--plain] [--quiet]
+              [--ciphers LIST]
 
     --port 0            pick an ephemeral port
     --cert/--key        server chain (leaf first) and key (not with --plain)
@@ -17,6 +18,11 @@ Usage:
                         and every failed TLS handshake (see RECORDS)
     --plain             plain HTTP instead of HTTPS
     --quiet             no per-request line on stderr
+    --ciphers LIST      OpenSSL cipher list for TLS 1.2 and below, set before
+                        the certificate is loaded; "DEFAULT:@SECLEVEL=0" lets
+                        OpenSSL 3 serve certificates it deems too weak (SHA-1
+                        or MD5 signatures, RSA under 2048 bits) so that the
+                        client's own refusal can be tested
 
 Once listening on 127.0.0.1, prints exactly "PORT <n>" on stdout and nothing
 else on stdout ever.  A one-line summary of each request (method, path,
@@ -86,11 +92,49 @@ FAULTS
     fault-deepjson       200 valid create answer plus arrays nested 5000 deep
     fault-badstatus      status line "HTTP/1.1 2x0 OK"
     fault-longheader     200 with one 100 KiB header line
-    fault-manyheaders    200 with 1000 header lines
+    fault-manyheaders    200 with 5000 header lines
     fault-redirect       302, "Location: https://evil.example/"
     fault-slow           sleeps 30 s before answering
     fault-drip           valid answer, body sent one byte every 0.5 s
     fault-bigbody        200, Content-Length 10 MiB, body streamed
+    fault-drip-head      the whole answer, head included, one byte a second
+  Raw answers (then a clean close), each breaking one rule of RFC 9112:
+    fault-chunk-hex100   a chunk size of 100 hex digits
+    fault-chunk-overflow a chunk size of 2^64 (17 hex digits)
+    fault-chunk-badhex   a chunk size "5g"
+    fault-chunk-nocrlf   chunk data not followed by CRLF
+    fault-chunk-nolast   valid chunks, then close without the last chunk
+    fault-chunk-nul      a NUL byte in a chunk size line
+    fault-te-cl          Transfer-Encoding: chunked and Content-Length
+    fault-cl-twice       two different Content-Length fields
+    fault-cl-negative    Content-Length: -1
+    fault-cl-nonnumeric  Content-Length: twelve
+    fault-cl-21digits    a 21-digit Content-Length
+    fault-te-gzip        Transfer-Encoding: gzip
+    fault-te-notlast     Transfer-Encoding: chunked, gzip
+    fault-short-cl       Content-Length 100, 20 bytes, close_notify
+    fault-obsfold        a header continued on an indented line
+    fault-leading-ws     the first header line starts with a space
+    fault-bare-cr        a CR not followed by LF inside a header line
+    fault-status-99      "HTTP/1.1 99 OK"
+    fault-status-1000    "HTTP/1.1 1000 OK"
+    fault-http2          "HTTP/2.0 200 OK"
+    fault-http09         the body alone, no status line (HTTP/0.9)
+    fault-noreason       "HTTP/1.1 200" with no reason phrase, valid answer
+                         (must succeed)
+  200 answers (Content-Length framed) whose JSON body is hostile:
+    fault-json-truncated the valid answer cut inside the token string
+    fault-token-null     "token": null
+    fault-token-number   "token": 12345
+    fault-token-object   "token": {"token": "..."}
+    fault-token-dup      two "token" members
+    fault-token-badutf8  a 0xff byte inside the token string
+    fault-token-surrogate "\\ud800" (a lone surrogate) inside the token
+    fault-token-utf8     "\\u00e9" (valid, printable, not ASCII) in the token
+    fault-token-space    a space inside the token
+    fault-json-garbage   the valid answer followed by "garbage"
+    fault-json-deep100k  the valid answer plus arrays nested 100000 deep
+    fault-error-ctrl-raw 400, "error" holds raw ESC and BEL bytes (not JSON)
   The same modes can be armed for ANY later API request (list, validate,
   ...) through the control interface below.
 
@@ -99,6 +143,9 @@ CONTROL (no authentication; never recorded):
     GET  /_mock/tokens     JSON list of stored tokens, secret values omitted
     POST /_mock/fault      body {"mode":"fault-503","count":2}: the next 2 API
                            requests that pass the auth check get that fault
+                           (with "method":"DELETE": the next 2 DELETEs)
+    POST /_mock/bulk       body {"count":N,"prefix":"p"}: store N tokens
+                           p-000000... in organization "bulk" at once
     POST /_mock/reset      forget requests and armed faults; body
                            {"tokens":true} also forgets the created tokens
 
@@ -184,8 +231,108 @@ OTHER_FAULTS = [
     "fault-emptybody", "fault-manytokens", "fault-deepjson",
     "fault-badstatus", "fault-longheader", "fault-manyheaders",
     "fault-redirect", "fault-slow", "fault-drip", "fault-bigbody",
+    "fault-drip-head",
 ]
-FAULTS = set(FAULT_STATUS) | set(OTHER_FAULTS)
+
+
+def _raw(status_line, fields, body=b""):
+    """STATUS_LINE, the FIELDS [(name, value)] and BODY exactly as given:
+    nothing is checked or added, so each can break one rule."""
+    return (status_line + b"\r\n" +
+            b"".join(n + b": " + v + b"\r\n" for n, v in fields) +
+            b"\r\n" + body)
+
+
+_OK = b"HTTP/1.1 200 OK"
+_CT = (b"Content-Type", b"application/json")
+_TE = (b"Transfer-Encoding", b"chunked")
+
+
+def _cl(body):
+    return (b"Content-Length", b"%d" % len(body))
+
+
+def _chunks(body):
+    """BODY as one chunk and the last chunk."""
+    return b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
+
+
+# Raw answers, given the valid create answer G: see FAULTS in the docstring.
+RAW_FAULTS = {
+    "fault-chunk-hex100": lambda g: _raw(_OK, [_CT, _TE], b"f" * 100 +
+                                         b"\r\n" + g + b"\r\n0\r\n\r\n"),
+    "fault-chunk-overflow": lambda g: _raw(_OK, [_CT, _TE],
+                                           b"10000000000000000\r\n" + g +
+                                           b"\r\n0\r\n\r\n"),
+    "fault-chunk-badhex": lambda g: _raw(_OK, [_CT, _TE], b"5g\r\n" + g +
+                                         b"\r\n0\r\n\r\n"),
+    "fault-chunk-nocrlf": lambda g: _raw(_OK, [_CT, _TE], b"%x\r\n" % len(g)
+                                         + g + b"XX0\r\n\r\n"),
+    "fault-chunk-nolast": lambda g: _raw(_OK, [_CT, _TE], b"%x\r\n" % len(g)
+                                         + g + b"\r\n"),
+    "fault-chunk-nul": lambda g: _raw(_OK, [_CT, _TE], b"%x\0\r\n" % len(g)
+                                      + g + b"\r\n0\r\n\r\n"),
+    "fault-te-cl": lambda g: _raw(_OK, [_CT, _TE, _cl(_chunks(g))],
+                                  _chunks(g)),
+    "fault-cl-twice": lambda g: _raw(_OK, [_CT, _cl(g), (b"Content-Length",
+                                                         b"%d" % (len(g) + 1))
+                                           ], g),
+    "fault-cl-negative": lambda g: _raw(_OK, [_CT, (b"Content-Length",
+                                                    b"-1")], g),
+    "fault-cl-nonnumeric": lambda g: _raw(_OK, [_CT, (b"Content-Length",
+                                                      b"twelve")], g),
+    "fault-cl-21digits": lambda g: _raw(_OK, [_CT, (b"Content-Length",
+                                                    b"1" + b"0" * 20)], g),
+    "fault-te-gzip": lambda g: _raw(_OK, [_CT, (b"Transfer-Encoding",
+                                                b"gzip")], g),
+    "fault-te-notlast": lambda g: _raw(_OK, [_CT, (b"Transfer-Encoding",
+                                                   b"chunked, gzip")],
+                                       _chunks(g)),
+    "fault-short-cl": lambda g: _raw(_OK, [_CT, (b"Content-Length",
+                                                 b"100")], g[:20]),
+    "fault-obsfold": lambda g: _raw(_OK, [_CT, _cl(g), (b"X-Folded",
+                                                        b"one\r\n  two")], g),
+    "fault-leading-ws": lambda g: _raw(_OK, [(b" X-Lead", b"v"), _CT, _cl(g)],
+                                       g),
+    "fault-bare-cr": lambda g: _raw(_OK, [(b"X-Bare", b"a\rb"), _CT, _cl(g)],
+                                    g),
+    "fault-status-99": lambda g: _raw(b"HTTP/1.1 99 OK", [_CT, _cl(g)], g),
+    "fault-status-1000": lambda g: _raw(b"HTTP/1.1 1000 OK", [_CT, _cl(g)],
+                                        g),
+    "fault-http2": lambda g: _raw(b"HTTP/2.0 200 OK", [_CT, _cl(g)], g),
+    "fault-http09": lambda g: g,
+    "fault-noreason": lambda g: _raw(b"HTTP/1.1 200", [_CT, _cl(g)], g),
+}
+
+
+def _in_token(goodb, text):
+    """GOODB with TEXT inserted at the start of the token string."""
+    return goodb.replace(b'"token":"', b'"token":"' + text, 1)
+
+
+# (status, body) from the valid answer as a dict G and as bytes B.
+BODY_FAULTS = {
+    "fault-json-truncated": lambda g, b: (200, b[:b.index(b'"token":"') +
+                                                15]),
+    "fault-token-null": lambda g, b: (200, jbytes(dict(g, token=None))),
+    "fault-token-number": lambda g, b: (200, jbytes(dict(g, token=12345))),
+    "fault-token-object": lambda g, b: (200, jbytes(dict(
+        g, token={"token": g["token"]}))),
+    "fault-token-dup": lambda g, b: (200, b[:-1] + b',"token":"eyJsecond"}'),
+    "fault-token-badutf8": lambda g, b: (200, _in_token(b, b"\xff")),
+    "fault-token-surrogate": lambda g, b: (200, _in_token(b, b"\\ud800")),
+    "fault-token-utf8": lambda g, b: (200, _in_token(b, b"\\u00e9")),
+    "fault-token-space": lambda g, b: (200, _in_token(b, b"a b")),
+    "fault-json-garbage": lambda g, b: (200, b + b"garbage"),
+    "fault-json-deep100k": lambda g, b: (200, b[:-1] + b',"x":' +
+                                         b"[" * 100000 + b"]" * 100000 +
+                                         b"}"),
+    "fault-error-ctrl-raw": lambda g, b: (400, b'{"error":"bad \x1b]0;x'
+                                          b'\x07 thing"}'),
+}
+
+FAULTS = (set(FAULT_STATUS) | set(OTHER_FAULTS) | set(RAW_FAULTS) |
+          set(BODY_FAULTS))
 
 
 def b64url(raw):
@@ -291,15 +438,13 @@ class State:
                     return "created:" + name, t
         return "invalid", None
 
-    def take_fault(self):
+    def take_fault(self, method):
         with self.lock:
-            while self.faults:
-                mode, left = self.faults[0]
-                if left <= 0:
-                    self.faults.pop(0)
-                    continue
-                self.faults[0][1] -= 1
-                return mode
+            self.faults = [f for f in self.faults if f[1] > 0]
+            for f in self.faults:
+                if f[2] is None or f[2] == method:
+                    f[1] -= 1
+                    return f[0]
         return None
 
 
@@ -446,7 +591,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                      "required"})
         if not auth.startswith("created:") and auth != "admin":
             return self.answer(401, {"error": "invalid token"})
-        fault = self.server.state.take_fault()
+        fault = self.server.state.take_fault(self.command)
         if fault:
             return self.fault(fault)
         return self.route(rec["segments"], body, who)
@@ -682,6 +827,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode in simple:
             st, obj = simple[mode]
             return self.answer(st, obj)
+        if mode in BODY_FAULTS:
+            st, body = BODY_FAULTS[mode](good, goodb)
+            self.rec["status"] = st
+            self.server.state.log(self.rec)
+            self.note(st)
+            return self.send(st, body)
+        if mode in RAW_FAULTS:
+            self.close_connection = True
+            self.server.state.log(self.rec)
+            self.note("raw")
+            return self.raw(RAW_FAULTS[mode](goodb))
         self.rec["status"] = {
             "fault-error-nonjson": 500, "fault-redirect": 302,
             "fault-badstatus": 200,
@@ -784,7 +940,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def f_manyheaders(self, goodb):
         self.close_connection = True
         self.send(200, goodb,
-                  extra=[("X-Many-%d" % i, "v") for i in range(1000)])
+                  extra=[("X-Many-%d" % i, "v") for i in range(5000)])
 
     def f_slow(self, goodb):
         self.close_connection = True
@@ -798,6 +954,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for i in range(len(goodb)):
             time.sleep(0.5)
             self.raw(goodb[i:i + 1])
+
+    def f_drip_head(self, goodb):
+        self.close_connection = True
+        data = self.head(200, [("Content-Type", "application/json"),
+                               ("Content-Length", str(len(goodb)))]) + goodb
+        for i in range(len(data)):
+            self.raw(data[i:i + 1])
+            time.sleep(1)
 
     def f_bigbody(self, goodb):
         self.close_connection = True
@@ -830,11 +994,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.finish_json(200, toks)
         if self.command == "POST" and target == "/_mock/fault":
             mode, count = obj.get("mode"), obj.get("count", 1)
-            if mode not in FAULTS or not isinstance(count, int):
+            method = obj.get("method")
+            if mode not in FAULTS or not isinstance(count, int) or \
+                    method not in (None, "GET", "POST", "DELETE"):
                 return self.finish_json(400, {"error": "bad fault"})
             with st.lock:
-                st.faults.append([mode, count])
+                st.faults.append([mode, count, method])
             return self.finish_json(200, {"armed": mode, "count": count})
+        if self.command == "POST" and target == "/_mock/bulk":
+            count, prefix = obj.get("count"), obj.get("prefix", "bulk")
+            if not isinstance(count, int) or not 0 < count <= 100000:
+                return self.finish_json(400, {"error": "bad count"})
+            day = time.strftime("%Y-%m-%d", time.gmtime())
+            with st.lock:
+                for i in range(count):
+                    name = "%s-%06d" % (prefix, i)
+                    st.tokens[name] = {
+                        "name": name, "id": new_id(), "organization": "bulk",
+                        "created_at": day, "exp": -1,
+                        "token": new_jwt({"id": name})}
+            return self.finish_json(200, {"created": count})
         if self.command == "POST" and target == "/_mock/reset":
             with st.lock:
                 st.requests.clear()
@@ -931,6 +1110,7 @@ def main():
     ap.add_argument("--state-log")
     ap.add_argument("--plain", action="store_true")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--ciphers")
     a = ap.parse_args()
 
     with open(a.admin_token_file, encoding="utf-8") as f:
@@ -943,6 +1123,9 @@ def main():
         if not a.cert or not a.key:
             ap.error("--cert and --key are required without --plain")
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        if a.ciphers:
+            # Before the chain: OpenSSL checks its security level on load.
+            ctx.set_ciphers(a.ciphers)
         ctx.load_cert_chain(a.cert, a.key)
 
     srv = Server(("127.0.0.1", a.port), Handler)

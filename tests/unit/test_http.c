@@ -458,6 +458,9 @@ TEST(content_length_bad)
 	    "Content-Length longer than 18 digits");
 	FAIL(OK_200 "Content-Length: 0000000000000000000\r\n\r\n",
 	    "Content-Length longer than 18 digits");
+	/* 21 digits: past 2^64, refused on length before any arithmetic. */
+	FAIL(OK_200 "Content-Length: 100000000000000000000\r\n\r\n",
+	    "Content-Length longer than 18 digits");
 }
 
 TEST(transfer_encoding)
@@ -533,6 +536,9 @@ TEST(chunked_bad)
 	    "chunk size longer than 16 hex digits");
 	FAIL(TE "0000000000000000000000000000000000000000000000000000000000"
 	    "000000000000000000000000000000000000000005\r\nhello\r\n0\r\n\r\n",
+	    "chunk size longer than 16 hex digits");
+	/* 2^64 needs 17 digits: refused before it can wrap to 0. */
+	FAIL(TE "10000000000000000\r\nhello\r\n0\r\n\r\n",
 	    "chunk size longer than 16 hex digits");
 	/* The largest 16-digit size: no overflow, just too big. */
 	FAIL(TE "FFFFFFFFFFFFFFFF\r\n", "response body larger than 256 bytes");

@@ -27,7 +27,7 @@ TEST(opts_globals_anywhere)
 	struct opts o;
 
 	CHECK_INT(parse(&o, a), 0);
-	CHECK_STR(o.cmd, "create");
+	CHECK_INT(o.cmd, CMD_CREATE);
 	CHECK_INT(o.nargs, 1);
 	CHECK_STR(o.args[0], "ci-token");
 	CHECK_STR(o.org, "acme");
@@ -157,7 +157,88 @@ TEST(opts_help_without_command)
 	CHECK_INT(o.version, 1);
 }
 
+TEST(opts_lifecycle_commands)
+{
+	static const char *const list[] = { "list", "--org", "acme", "--json",
+	    NULL };
+	static const char *const val[] = { "validate", NULL };
+	static const char *const rev[] = { "revoke", "a", "b", "--force", NULL };
+	static const char *const revid[] = { "revoke", "--org", "o", "--id",
+	    "X1", NULL };
+	static const char *const rot[] = { "rotate", "ci", "--org", "o",
+	    "--revoke-old", "--out", "/tmp/x", "--force", "--audit-log", "a",
+	    "--by", "me", "--purpose", "ci", NULL };
+	static const char *const sinks[] = { "create", "ci", "--org", "o",
+	    "--env-file", ".env", "--env-key", "MY_TOKEN", "--print", NULL };
+	struct opts o;
+
+	CHECK_INT(parse(&o, list), 0);
+	CHECK_INT(o.cmd, CMD_LIST);
+	CHECK_STR(o.org, "acme");
+	CHECK_INT(parse(&o, val), 0);
+	CHECK_INT(o.cmd, CMD_VALIDATE);
+	CHECK_INT(parse(&o, rev), 0);
+	CHECK_INT(o.nargs, 2);
+	CHECK_INT(o.force, 1);
+	CHECK_INT(parse(&o, revid), 0);
+	CHECK_STR(o.id, "X1");
+	CHECK_INT(parse(&o, rot), 0);
+	CHECK_INT(o.cmd, CMD_ROTATE);
+	CHECK_INT(o.revoke_old, 1);
+	CHECK_STR(o.out, "/tmp/x");
+	CHECK_STR(o.by, "me");
+	CHECK_INT(parse(&o, sinks), 0);
+	CHECK_STR(o.env_key, "MY_TOKEN");
+	CHECK_INT(o.print, 1);
+}
+
+TEST(opts_lifecycle_errors)
+{
+	static const char *const a1[] = { "list", "--group", "g", NULL };
+	static const char *const a2[] = { "validate", "x", NULL };
+	static const char *const a3[] = { "revoke", "--id", "X", NULL };
+	static const char *const a4[] = { "revoke", "a", "--org", "o", "--id",
+	    "X", NULL };
+	static const char *const a5[] = { "revoke", NULL };
+	static const char *const a6[] = { "create", "a", "--env-key", "K",
+	    NULL };
+	static const char *const a7[] = { "create", "a", "--env-file", "f",
+	    "--env-key", "1BAD", NULL };
+	static const char *const a8[] = { "create", "a", "--print", NULL };
+	static const char *const a9[] = { "create", "a", "--force", NULL };
+	static const char *const a10[] = { "create", "a", "--by", "me", NULL };
+	static const char *const a11[] = { "list", "--revoke-old", NULL };
+	static const char *const a12[] = { "validate", "--out", "f", NULL };
+	static const char *const a13[] = { "--out", "f", "list", NULL };
+	static const char *const a14[] = { "rotate", "a", "b", NULL };
+	static const char *const *const cases[] = { a1, a2, a3, a4, a5, a6,
+	    a7, a8, a9, a10, a11, a12, a13, a14 };
+	struct opts o;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_INT(parse(&o, cases[i]), -1);
+		CHECK_INT(err_class(), ERR_USAGE);
+	}
+}
+
+TEST(opts_rotate_name_room)
+{
+	char name[OPTS_NAME_MAX + 1];
+	const char *a[] = { "rotate", name, NULL };
+	struct opts o;
+
+	memset(name, 'r', OPTS_NAME_MAX - OPTS_ROTATE_SUFFIX);
+	name[OPTS_NAME_MAX - OPTS_ROTATE_SUFFIX] = '\0';
+	CHECK_INT(parse(&o, a), 0);
+	name[OPTS_NAME_MAX - OPTS_ROTATE_SUFFIX] = 'r';
+	name[OPTS_NAME_MAX - OPTS_ROTATE_SUFFIX + 1] = '\0';
+	CHECK_INT(parse(&o, a), -1);
+}
+
 const struct t_case t_cases_opts[] = {
+	T(opts_lifecycle_commands), T(opts_lifecycle_errors),
+	T(opts_rotate_name_room),
 	T(opts_globals_anywhere), T(opts_group_scopes), T(opts_presets),
 	T(opts_usage_errors), T(opts_double_dash), T(opts_names),
 	T(opts_vague), T(opts_help_without_command), T_END

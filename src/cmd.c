@@ -1,0 +1,317 @@
+/* cmd.c — create, list, validate, revoke, rotate; the sinks of a token. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "json.h"
+#include "out.h"
+#include "store.h"
+#include "text.h"
+
+/* Default --env-file key: the source page's TURSO_API_TOKEN_<NAME>. */
+#define CMD_ENV_PREFIX		"TURSO_API_TOKEN_"
+/* A name as shown in a message: every byte escaped at worst. */
+#define CMD_SHOWN_MAX		(4 * API_NAME_MAX)
+/* The login name for the audit log, or "uid:N". */
+#define CMD_USER_MAX		64
+
+static void
+warn(const struct opts *o, const char *msg)
+{
+	if (!o->quiet)
+		fprintf(stderr, "turso-token: warning: %s\n", msg);
+}
+
+static void
+shown(char *dst, const char *s)
+{
+	text_escape(dst, CMD_SHOWN_MAX, s, strlen(s));
+}
+
+/* Who ran us, for the audit log: --by, the login name, else the uid. */
+static const char *
+who(const struct opts *o, char *dst, size_t cap)
+{
+	const char *s;
+
+	if (o->by != NULL)
+		return o->by;
+	if ((s = getenv("LOGNAME")) != NULL && s[0] != '\0')
+		return s;
+	if ((s = getenv("USER")) != NULL && s[0] != '\0')
+		return s;
+	snprintf(dst, cap, "uid:%u", (unsigned)getuid());
+	return dst;
+}
+
+static int
+audit(const struct opts *o, const char *event, const char *name,
+    const char *id)
+{
+	struct store_audit rec;
+	char user[CMD_USER_MAX];
+
+	if (o->audit_log == NULL)
+		return 0;
+	rec.event = event;
+	rec.token_name = name;
+	rec.token_id = id != NULL ? id : "";
+	rec.when = (long long)time(NULL);
+	rec.created_by = who(o, user, sizeof(user));
+	rec.purpose = o->purpose != NULL ? o->purpose : "";
+	return store_audit_append(o->audit_log, &rec);
+}
+
+/* The token exists but did not reach a sink: revoke it, or name it. */
+static int
+undo(const struct opts *o, const struct api *a, const struct api_created *c,
+    const char *step)
+{
+	char name[CMD_SHOWN_MAX], why[ERR_MSG_MAX];
+
+	shown(name, c->name);
+	snprintf(why, sizeof(why), "%s", err_msg());
+	err_clear();
+	if (api_revoke_token(a, c->name) == 0) {
+		audit(o, "revoked", c->name, c->id);
+		return err_reset(ERR_STORED_REVOKED, "token \"%s\" was created "
+		    "but %s (%s); it has been revoked", name, step, why);
+	}
+	return err_reset(ERR_STORED_LOST, "token \"%s\" was created but %s "
+	    "(%s), and revoking it failed (%s): revoke token \"%s\" by hand",
+	    name, step, why, err_msg(), name);
+}
+
+/* Audit, then files: everything but stdout.  Undoes the token on failure. */
+static int
+store(const struct opts *o, const struct api *a, const struct api_created *c,
+    const char *event)
+{
+	char key[STORE_ENV_KEY_MAX + 1];
+	size_t len = strlen(c->token);
+
+	if (audit(o, event, c->name, c->id) != 0)
+		return undo(o, a, c, "could not be recorded in the audit log");
+	if (o->out != NULL &&
+	    store_secret_file(o->out, c->token, len, o->force) != 0)
+		return undo(o, a, c, "could not be stored");
+	if (o->env_file == NULL)
+		return 0;
+	if (o->env_key != NULL)
+		snprintf(key, sizeof(key), "%s", o->env_key);
+	else if (store_env_key(key, sizeof(key), CMD_ENV_PREFIX, c->name) != 0)
+		return undo(o, a, c, "its name makes too long an --env-file key");
+	if (store_env_upsert(o->env_file, key, c->token, len) != 0)
+		return undo(o, a, c, "could not be stored");
+	return 0;
+}
+
+/* Stdout gets the token when no file does, or when --print asks. */
+static int
+print(const struct opts *o, const struct api *a, const struct api_created *c)
+{
+	if (o->out != NULL || o->env_file != NULL) {
+		if (!o->print)
+			return 0;
+	}
+	if (out_token(c, o->json) != 0)
+		return undo(o, a, c, "could not be written to stdout");
+	return 0;
+}
+
+/* Refuse a sink that cannot work before a token exists to be lost. */
+static int
+check_sinks(const struct opts *o)
+{
+	if (o->out != NULL && store_check_target(o->out, o->force) != 0)
+		return -1;
+	if (o->env_file != NULL && store_check_target(o->env_file, 1) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+restrictions(const struct opts *o, struct api_restrict *r, const char **scopes)
+{
+	memset(r, 0, sizeof(*r));
+	r->org = o->org;
+	r->group = o->group;
+	r->scopes = scopes;
+	r->nscopes = opts_scope_list(o, scopes, OPTS_SCOPES_MAX);
+	if (r->org == NULL)
+		warn(o, "no --org: creating an unrestricted token, which the "
+		    "API deprecates; pass --org ORG to restrict it");
+}
+
+static void
+report_created(const struct opts *o, const struct api_created *c)
+{
+	char name[CMD_SHOWN_MAX], id[CMD_SHOWN_MAX];
+
+	if (!o->verbose)
+		return;
+	shown(name, c->name);
+	shown(id, c->id);
+	fprintf(stderr, "turso-token: created token \"%s\" (id %s)\n", name, id);
+}
+
+int
+cmd_create(const struct opts *o, const struct api *a)
+{
+	static struct api_created c;
+	const char *scopes[OPTS_SCOPES_MAX];
+	struct api_restrict r;
+	int rc;
+
+	if (opts_name_is_vague(o->args[0]))
+		warn(o, "the token name does not say what the token is for; "
+		    "prefer names like ci-cd-pipeline or production-api");
+	if (check_sinks(o) != 0)
+		return -1;
+	restrictions(o, &r, scopes);
+	if (api_create_token(a, o->args[0], &r, &c) != 0)
+		return -1;
+	report_created(o, &c);
+	rc = store(o, a, &c, "created");
+	if (rc == 0)
+		rc = print(o, a, &c);
+	api_forget(&c);
+	return rc;
+}
+
+int
+cmd_list(const struct opts *o, const struct api *a)
+{
+	struct json j;
+	int tokens;
+
+	if (api_list_tokens(a, o->org, &j, &tokens) != 0)
+		return -1;
+	return out_list(&j, tokens, o->org != NULL, o->json);
+}
+
+int
+cmd_validate(const struct opts *o, const struct api *a)
+{
+	long long exp;
+
+	if (api_validate(a, &exp) != 0)
+		return -1;
+	return out_validate(exp, o->json);
+}
+
+/* One revoke; with --force a token that is not there is no error. */
+static int
+revoke_one(const struct opts *o, const struct api *a, const char *name,
+    const char *id)
+{
+	char shown_name[CMD_SHOWN_MAX];
+	int rc;
+
+	if (id != NULL)
+		rc = api_revoke_org_token(a, o->org, id);
+	else
+		rc = api_revoke_token(a, name);
+	shown(shown_name, id != NULL ? id : name);
+	if (rc != 0 && o->force && err_class() == ERR_NOTFOUND) {
+		err_clear();
+		if (o->verbose)
+			fprintf(stderr, "turso-token: no token \"%s\"; nothing "
+			    "to revoke\n", shown_name);
+		return 0;
+	}
+	if (rc != 0)
+		return -1;
+	if (o->verbose)
+		fprintf(stderr, "turso-token: revoked token \"%s\"\n",
+		    shown_name);
+	if (audit(o, "revoked", name != NULL ? name : "", id) != 0) {
+		char why[ERR_MSG_MAX];
+
+		snprintf(why, sizeof(why), "%s", err_msg());
+		return err_reset(ERR_LOCAL, "token \"%s\" was revoked, but the "
+		    "audit log could not record it: %s", shown_name, why);
+	}
+	return 0;
+}
+
+int
+cmd_revoke(const struct opts *o, const struct api *a)
+{
+	int i;
+
+	if (o->id != NULL)
+		return revoke_one(o, a, NULL, o->id);
+	for (i = 0; i < o->nargs; i++)
+		if (revoke_one(o, a, o->args[i], NULL) != 0)
+			return -1;
+	return 0;
+}
+
+/* Prefix a step's error, keeping its class: "rotate: step N (...): ...". */
+static int
+step_failed(const char *step, const char *after)
+{
+	char why[ERR_MSG_MAX];
+
+	snprintf(why, sizeof(why), "%s", err_msg());
+	return err_reset(err_class(), "rotate: %s failed: %s; %s", step, why,
+	    after);
+}
+
+int
+cmd_rotate(const struct opts *o, const struct api *a)
+{
+	static struct api_created c;
+	const char *scopes[OPTS_SCOPES_MAX];
+	char name[OPTS_NAME_MAX + 1], old[CMD_SHOWN_MAX], new[CMD_SHOWN_MAX];
+	struct api_restrict r;
+	struct api fresh;
+	long long exp;
+	int rc = -1;
+
+	snprintf(name, sizeof(name), "%s-%lld", o->args[0],
+	    (long long)time(NULL));
+	shown(old, o->args[0]);
+	shown(new, name);
+	if (check_sinks(o) != 0)
+		return -1;
+	restrictions(o, &r, scopes);
+	if (api_create_token(a, name, &r, &c) != 0)
+		return step_failed("creating the new token", "the old token "
+		    "is untouched");
+	report_created(o, &c);
+	if (store(o, a, &c, "rotated") != 0)
+		goto out;
+	fresh = *a;
+	fresh.bearer = c.token;
+	if (api_validate(&fresh, &exp) != 0) {
+		step_failed("validating the new token", "it is stored but may "
+		    "not work; the old token is untouched");
+		goto out;
+	}
+	if (print(o, a, &c) != 0)
+		goto out;
+	if (o->revoke_old && api_revoke_token(a, o->args[0]) != 0) {
+		step_failed("revoking the old token", "the new token is stored "
+		    "and works");
+		goto out;
+	}
+	if (o->revoke_old && audit(o, "revoked", o->args[0], NULL) != 0) {
+		step_failed("recording the revoke in the audit log", "the old "
+		    "token is revoked; the new token is stored and works");
+		goto out;
+	}
+	if (!o->quiet)
+		fprintf(stderr, "turso-token: rotated \"%s\" to \"%s\"%s\n", old,
+		    new, o->revoke_old ? "; the old token is revoked" : "");
+	rc = 0;
+out:
+	explicit_bzero(&fresh, sizeof(fresh));
+	api_forget(&c);
+	return rc;
+}
