@@ -228,6 +228,32 @@ c_lc_store_fail_revoked() {
 	esac
 }
 
+# A directory the user may not write to: the binary runs as nobody, with
+# the CA in a place nobody can read.
+c_lc_store_fail_unwritable() {
+	local pub
+	pub=$(mktemp -d "${TMPDIR:-/tmp}/turso-pub.XXXXXX")
+	chmod 755 "$pub"
+	cp "$CA" "$pub/ca.pem"
+	chmod 644 "$pub/ca.pem"
+	mkdir "$pub/locked"
+	chmod 555 "$pub/locked"
+	conn life
+	CONN[${#CONN[@]}-1]=$pub/ca.pem
+	# As root the directory's mode would not stop us: run as nobody.
+	env -i PATH=/usr/bin:/bin TURSO_API_TOKEN="$ADMIN" setpriv \
+	    --reuid=nobody --regid=nogroup --clear-groups "$BIN" "${CONN[@]}" \
+	    create lc-locked2 --org acme --out "$pub/locked/tok" \
+	    > "$T/run/stdout" 2> "$T/run/stderr"
+	RC=$?
+	check_secrets
+	bad 12
+	want_err 'lc-locked2.*could not be stored.*Permission denied.*revoked'
+	[ ! -e "$pub/locked/tok" ] || fail "a file appeared in the locked dir"
+	seen life '[r["method"] for r in R if r["segments"][-1:] == ["lc-locked2"]] == ["POST", "DELETE"]'
+	rm -rf "$pub"
+}
+
 c_lc_store_fail_lost() {
 	ctl life /_mock/fault '{"mode":"fault-500","count":1,"method":"DELETE"}' > /dev/null
 	tt life -- create lc-lost13 --org acme --out "$L/no/such/dir/tok"
@@ -292,6 +318,11 @@ tcase "revoke --org --id" c_lc_revoke_by_id
 tcase "--out: 0600, no symlink, no overwrite without --force, --print" c_lc_out_rules
 tcase "--env-file: upsert keeps other lines, --env-key" c_lc_env_file
 tcase "store failure -> token revoked, 12" c_lc_store_fail_revoked
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	tcase "store failure in an unwritable directory -> revoked, 12" c_lc_store_fail_unwritable
+else
+	skip "store failure in an unwritable directory" "needs root and setpriv"
+fi
 tcase "store and revoke failure -> 13, token named" c_lc_store_fail_lost
 tcase "audit log: JSON lines, no secret, 0600" c_lc_audit
 tcase "rotate: a failed create leaves the old token" c_lc_rotate_create_fails
