@@ -11,7 +11,7 @@ JSMN_SRC = $(BUILD)/jsmn
 BEARSSL_OUT = $(BUILD)/bearssl-$(notdir $(CC))
 BEARSSL_LIB = $(BEARSSL_OUT)/libbearssl.a
 
-MODS = main opts cmd out api buf http tls ca roots net json text store err
+MODS = main opts cred cmd out api buf http tls ca roots net json text store err
 SRCS = $(MODS:%=src/%.c)
 HDRS = $(wildcard src/*.h)
 OBJS = $(MODS:%=$(BUILD)/obj/%.o)
@@ -28,6 +28,16 @@ all: turso-token
 
 turso-token: $(OBJS) $(BEARSSL_LIB)
 	$(CC) $(LDFLAGS) $(STRIP_FLAG) -o $@ $(OBJS) $(BEARSSL_LIB)
+
+# A test build whose clock the tests can set (TT_TEST_NOW): only tls.c
+# differs.  Never installed; scripts/check-build proves the real one
+# ignores TT_TEST_NOW.
+$(BUILD)/obj/tls-testclock.o: src/tls.c $(HDRS) $(BUILD)/.sources config.mk
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEFS) -DTT_TEST_CLOCK $(INC) -c -o $@ src/tls.c
+
+$(BUILD)/turso-token-testclock: $(OBJS) $(BUILD)/obj/tls-testclock.o $(BEARSSL_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(BUILD)/obj/tls.o,$(OBJS)) \
+		$(BUILD)/obj/tls-testclock.o $(BEARSSL_LIB)
 
 # The same link with symbols, for scripts/check-build.
 $(BUILD)/turso-token.full: $(OBJS) $(BEARSSL_LIB)
@@ -55,12 +65,63 @@ $(BUILD)/unit: $(UNIT_SRCS) $(UNIT_MODS) $(HDRS) $(BUILD)/.sources
 	$(HOSTCC) $(CPPFLAGS) -std=gnu11 -g -O1 -Wall -Wextra $(SAN) $(DEFS) $(INC) \
 		-o $@ $(UNIT_SRCS) $(UNIT_MODS)
 
+# The program again, built by the host compiler (glibc, dynamic) with the
+# sanitizers, for a second end-to-end run; BearSSL built by that compiler.
+# tests/sanitize/options.c makes a sanitizer report exit 98 or 99, never
+# one of the program's own exit codes.
+HOST_BEARSSL_OUT = $(BUILD)/bearssl-$(notdir $(HOSTCC))
+HOST_BEARSSL_LIB = $(HOST_BEARSSL_OUT)/libbearssl.a
+SAN_OBJS = $(MODS:%=$(BUILD)/san/%.o)
+
+$(HOST_BEARSSL_LIB): $(BUILD)/.sources third_party/bearssl.mk
+	$(MAKE) -f third_party/bearssl.mk SRC=$(BEARSSL_SRC) \
+		OUT=$(HOST_BEARSSL_OUT) CC="$(HOSTCC)" CFLAGS="$(BEARSSL_CFLAGS)"
+
+$(BUILD)/san/%.o: src/%.c $(HDRS) $(BUILD)/.sources config.mk
+	@mkdir -p $(BUILD)/san
+	$(HOSTCC) $(CPPFLAGS) -std=gnu11 -g -O1 -Wall -Wextra $(SAN) $(DEFS) \
+		$(INC) -c -o $@ $<
+
+$(BUILD)/turso-token.san: $(SAN_OBJS) tests/sanitize/options.c $(HOST_BEARSSL_LIB)
+	$(HOSTCC) -g $(SAN) -o $@ $(SAN_OBJS) tests/sanitize/options.c \
+		$(HOST_BEARSSL_LIB)
+
+# Fuzzing (tests/fuzz): libFuzzer targets, built by clang; `make test`
+# replays their committed corpus through replay.c under the sanitizers.
+FUZZ_TARGETS = http chunked json
+FUZZ_MODS = src/http.c src/json.c src/text.c src/err.c src/buf.c
+FUZZ_HDRS = tests/fuzz/fuzz.h tests/fuzz/http_fuzz.h
+FUZZ_CC = clang
+# Seconds each target runs in `make fuzz`.
+FUZZ_SECONDS = 600
+
+$(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_HDRS) \
+    $(FUZZ_MODS) $(HDRS) $(BUILD)/.sources
+	@mkdir -p $(BUILD)/fuzz
+	$(HOSTCC) $(CPPFLAGS) -std=gnu11 -g -O1 -Wall -Wextra $(SAN) $(DEFS) \
+		$(INC) -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(FUZZ_MODS)
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_HDRS) $(FUZZ_MODS) $(HDRS) \
+    $(BUILD)/.sources
+	@mkdir -p $(BUILD)/fuzz
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 -g -O1 -Wall -Wextra \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$(DEFS) $(INC) -o $@ tests/fuzz/fuzz_$*.c $(FUZZ_MODS)
+
 check-deps:
 	sh scripts/bootstrap test
 
 test: check-deps
-	$(MAKE) turso-token $(BUILD)/turso-token.full $(BUILD)/unit
-	sh scripts/test ./turso-token $(BUILD)/unit $(BUILD)/turso-token.full
+	$(MAKE) turso-token $(BUILD)/turso-token.full $(BUILD)/turso-token-testclock \
+		$(BUILD)/unit \
+		$(BUILD)/turso-token.san $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
+	sh scripts/test ./turso-token $(BUILD)/unit $(BUILD)/turso-token.full \
+		$(BUILD)/turso-token.san $(BUILD)/fuzz
+
+fuzz:
+	sh scripts/bootstrap fuzz
+	$(MAKE) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
+	sh tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 demo: check-deps
 	$(MAKE) turso-token
@@ -76,9 +137,10 @@ install: turso-token
 	cp -f turso-token.1 $(DESTDIR)$(MANPREFIX)/man1/
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/bearssl-* $(BUILD)/unit $(BUILD)/turso-token.full turso-token
+	rm -rf $(BUILD)/obj $(BUILD)/bearssl-* $(BUILD)/unit $(BUILD)/turso-token.full turso-token \
+		$(BUILD)/san $(BUILD)/turso-token.san $(BUILD)/fuzz
 
 distclean:
 	rm -rf $(BUILD) turso-token
 
-.PHONY: all check-deps test demo roots install clean distclean
+.PHONY: all check-deps test fuzz demo roots install clean distclean

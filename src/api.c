@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -29,6 +31,10 @@
 #define API_HOSTHDR_MAX		(API_HOST_MAX + 10)
 
 #define API_USER_AGENT		"turso-token/" TT_VERSION
+/* First retry delay; it doubles with each attempt. */
+#define API_BACKOFF_MS		500
+/* A Retry-After longer than this (seconds) is not waited for. */
+#define API_RETRY_AFTER_MAX	600
 
 /* The response body: static, erased after each use (it may hold a token). */
 static unsigned char body[API_BODY_MAX + 1];
@@ -75,16 +81,72 @@ warn_clock_once(void)
 	return 0;
 }
 
-/* One request, one response, one connection. */
+/*
+ * The connection kept between the requests of one run (HTTP/1.1
+ * keep-alive): several names, or rotate's create-validate-revoke, share
+ * one TCP connection and one TLS handshake.
+ */
+static struct {
+	int fd;			/* -1 when closed */
+	int https;
+	struct http_io io;
+} conn = { -1, 0, { 0, 0, 0 } };
+
+/* Attempts the last request took, for its error message. */
+static int last_attempts;
+
+static void
+conn_close(void)
+{
+	if (conn.fd < 0)
+		return;
+	if (conn.https)
+		tls_close();
+	close(conn.fd);
+	conn.fd = -1;
+}
+
+void
+api_close(void)
+{
+	conn_close();
+}
+
+/* A usable connection: the kept one if the server has not closed it. */
+static int
+conn_open(const struct api *a)
+{
+	if (conn.fd >= 0 && net_idle_alive(conn.fd))
+		return 0;
+	conn_close();
+	if ((conn.fd = net_connect(a->host, a->port)) < 0)
+		return -1;
+	conn.https = a->https;
+	conn.io.read = plain_read;
+	conn.io.write = plain_write;
+	conn.io.ctx = &conn.fd;
+	if (a->https && tls_open(conn.fd, a->host, &conn.io) != 0) {
+		conn_close();
+		return -1;
+	}
+	if (a->https)
+		warn_clock_once();
+	return 0;
+}
+
+/*
+ * One request, one response.  *sent says whether any of the request may
+ * have reached the server: a request is only ever repeated when it did not.
+ */
 static int
 exchange(const struct api *a, const char *method, const char *target,
-    const char *reqbody, struct http_response *resp)
+    const char *reqbody, struct http_response *resp, int *sent)
 {
 	struct http_request req;
-	struct http_io io;
 	char host[API_HOSTHDR_MAX];
-	int fd, r;
+	int r;
 
+	*sent = 0;
 	if (host_header(a, host, sizeof(host)) != 0)
 		return -1;
 	memset(&req, 0, sizeof(req));
@@ -101,23 +163,87 @@ exchange(const struct api *a, const char *method, const char *target,
 	memset(resp, 0, sizeof(*resp));
 	resp->body = body;
 	resp->body_cap = API_BODY_MAX;
-	if ((fd = net_connect(a->host, a->port)) < 0)
+	if (conn_open(a) != 0)
 		return -1;
-	io.read = plain_read;
-	io.write = plain_write;
-	io.ctx = &fd;
-	if (a->https && tls_open(fd, a->host, &io) != 0) {
-		tls_close();
-		close(fd);
-		return -1;
-	}
-	if (a->https)
-		warn_clock_once();
-	r = http_exchange(&io, &req, resp);
-	if (a->https)
-		tls_close();
-	close(fd);
+	*sent = 1;
+	r = http_exchange(&conn.io, &req, resp);
+	if (r != 0 || !resp->keep_alive)
+		conn_close();
 	return r;
+}
+
+/* Statuses that say "not now" rather than "no". */
+static int
+retryable(int status)
+{
+	return status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+/*
+ * Milliseconds to wait before attempt n+1: Retry-After when the server
+ * gave one (seconds or an HTTP date), else exponential backoff from
+ * API_BACKOFF_MS with up to 50% jitter, so that many clients told "not
+ * now" at once do not all come back at once.
+ */
+static long
+backoff(int n, const char *retry_after)
+{
+	unsigned short rnd = 0;
+	long ms;
+	long long secs;
+
+	if (retry_after != NULL && retry_after[0] != '\0' &&
+	    (secs = text_retry_after(retry_after, (long long)time(NULL))) >= 0)
+		return secs > API_RETRY_AFTER_MAX ? -1 : (long)secs * 1000;
+	ms = API_BACKOFF_MS << (n < 6 ? n : 6);
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+		rnd = (unsigned short)getpid();
+	return ms + (long)(rnd % (unsigned)(ms / 2 + 1));
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/*
+ * exchange() with retries: connection failures before the request left,
+ * and 429/502/503/504 answers to GET and DELETE, up to a->retries more
+ * times, never past the deadline.  A POST that may have reached the
+ * server is never repeated: a second create could leave a token nobody
+ * stored.
+ */
+static int
+request(const struct api *a, const char *method, const char *target,
+    const char *reqbody, struct http_response *resp)
+{
+	int r, sent, n;
+	long wait;
+
+	for (n = 0;; n++) {
+		last_attempts = n + 1;
+		err_clear();
+		r = exchange(a, method, target, reqbody, resp, &sent);
+		if (n >= a->retries)
+			return r;
+		if (r != 0 && (sent || err_class() != ERR_NET))
+			return r;
+		if (r == 0 && (!retryable(resp->status) ||
+		    strcmp(method, "POST") == 0))
+			return r;
+		wait = backoff(n, r == 0 ? resp->retry_after : NULL);
+		if (wait < 0 || wait >= net_time_left())
+			return r;
+		if (a->verbose)
+			fprintf(stderr, "turso-token: %s %s: %s; retrying in "
+			    "%ld ms\n", method, target, r == 0 ? "server busy" :
+			    "cannot connect", wait);
+		sleep_ms(wait);
+	}
 }
 
 /* The server's own words from an error body, escaped, or "". */
@@ -181,6 +307,12 @@ status_error(const char *what, const struct http_response *resp)
 	const char *sep;
 
 	server_message(resp, msg, sizeof(msg));
+	if (last_attempts > 1) {
+		size_t n = strlen(msg);
+
+		snprintf(msg + n, sizeof(msg) - n, "%s(after %d attempts)",
+		    n > 0 ? " " : "", last_attempts);
+	}
 	sep = msg[0] != '\0' ? ": " : "";
 	if (s >= 300 && s < 400) {
 		text_escape(loc, sizeof(loc), resp->location, strlen(resp->location));
@@ -321,7 +453,7 @@ static int
 simple(const struct api *a, const char *method, const char *path,
     const char *what, struct http_response *resp)
 {
-	if (exchange(a, method, path, NULL, resp) != 0)
+	if (request(a, method, path, NULL, resp) != 0)
 		return -1;
 	if (resp->status < 200 || resp->status > 299)
 		return status_error(what, resp);
@@ -349,7 +481,7 @@ api_create_token(const struct api *a, const char *name,
 		return -1;
 	if (r->org != NULL && create_body(r, reqbody, sizeof(reqbody)) != 0)
 		return -1;
-	if (exchange(a, "POST", path, r->org != NULL ? reqbody : NULL,
+	if (request(a, "POST", path, r->org != NULL ? reqbody : NULL,
 	    &resp) != 0)
 		rc = -1;
 	else if (resp.status < 200 || resp.status > 299)

@@ -29,8 +29,12 @@ struct api {
 	int port;
 	char prefix[API_PREFIX_MAX];	/* path before /v1, no trailing '/' */
 	const char *bearer;		/* the credential (secret) */
+	int retries;			/* more attempts after the first */
 	int verbose;
 };
+
+/* Close the kept-alive connection (sends TLS close_notify). */
+void api_close(void);
 
 /*
  * Parse a base URL "https://host[:port][/prefix]" into a.  http:// is

@@ -112,13 +112,18 @@ store(const struct opts *o, const struct api *a, const struct api_created *c,
 
 /* Stdout gets the token when no file does, or when --print asks. */
 static int
-print(const struct opts *o, const struct api *a, const struct api_created *c)
+prints(const struct opts *o)
 {
-	if (o->out != NULL || o->env_file != NULL) {
-		if (!o->print)
-			return 0;
-	}
-	if (out_token(c, o->json) != 0)
+	return (o->out == NULL && o->env_file == NULL) || o->print;
+}
+
+static int
+print(const struct opts *o, const struct api *a, const struct api_created *c,
+    int index)
+{
+	if (!prints(o))
+		return 0;
+	if (out_token(c, o->json, index, o->nargs) != 0)
 		return undo(o, a, c, "could not be written to stdout");
 	return 0;
 }
@@ -159,27 +164,47 @@ report_created(const struct opts *o, const struct api_created *c)
 	fprintf(stderr, "turso-token: created token \"%s\" (id %s)\n", name, id);
 }
 
-int
-cmd_create(const struct opts *o, const struct api *a)
+/* One name of a create: the request, then every sink. */
+static int
+create_one(const struct opts *o, const struct api *a, const char *name,
+    const struct api_restrict *r, int index)
 {
 	static struct api_created c;
-	const char *scopes[OPTS_SCOPES_MAX];
-	struct api_restrict r;
 	int rc;
 
-	if (opts_name_is_vague(o->args[0]))
+	if (opts_name_is_vague(name))
 		warn(o, "the token name does not say what the token is for; "
 		    "prefer names like ci-cd-pipeline or production-api");
-	if (check_sinks(o) != 0)
-		return -1;
-	restrictions(o, &r, scopes);
-	if (api_create_token(a, o->args[0], &r, &c) != 0)
+	if (api_create_token(a, name, r, &c) != 0)
 		return -1;
 	report_created(o, &c);
 	rc = store(o, a, &c, "created");
 	if (rc == 0)
-		rc = print(o, a, &c);
+		rc = print(o, a, &c, index);
 	api_forget(&c);
+	return rc;
+}
+
+/*
+ * Several names go one after the other over one kept-alive connection;
+ * the first failure stops the run, and what was made before it stays
+ * made (and printed: a JSON array is closed after the last element).
+ */
+int
+cmd_create(const struct opts *o, const struct api *a)
+{
+	const char *scopes[OPTS_SCOPES_MAX];
+	struct api_restrict r;
+	int i, rc = 0;
+
+	if (check_sinks(o) != 0)
+		return -1;
+	restrictions(o, &r, scopes);
+	for (i = 0; i < o->nargs && rc == 0; i++)
+		rc = create_one(o, a, o->args[i], &r, i);
+	if (o->json && o->nargs > 1 && prints(o) && i > 1 &&
+	    out_json_end() != 0 && rc == 0)
+		rc = -1;
 	return rc;
 }
 
@@ -294,7 +319,7 @@ cmd_rotate(const struct opts *o, const struct api *a)
 		    "not work; the old token is untouched");
 		goto out;
 	}
-	if (print(o, a, &c) != 0)
+	if (print(o, a, &c, 0) != 0)
 		goto out;
 	if (o->revoke_old && api_revoke_token(a, o->args[0]) != 0) {
 		step_failed("revoking the old token", "the new token is stored "

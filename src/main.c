@@ -2,22 +2,19 @@
  * main.c — argv and environment to one command, and the one place where
  * an error becomes a message on stderr and an exit status.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include "api.h"
 #include "cmd.h"
+#include "cred.h"
 #include "err.h"
 #include "net.h"
 #include "opts.h"
-#include "text.h"
 #include "tls.h"
 
 #define DEFAULT_API_URL		"https://api.turso.tech"
@@ -26,7 +23,7 @@
 #define DEFAULT_CONNECT_MS	10000
 #define DEFAULT_MAX_TIME_MS	60000
 static const char usage_text[] =
-"usage: turso-token [options] create NAME [restriction] [sink]\n"
+"usage: turso-token [options] create NAME ... [restriction] [sink]\n"
 "       turso-token [options] rotate NAME [restriction] [sink] [--revoke-old]\n"
 "       turso-token [options] list [--org ORG] [--json]\n"
 "       turso-token [options] validate [--json]\n"
@@ -46,7 +43,8 @@ static const char usage_text[] =
 "--token-file, never from the command line.\n"
 "\n"
 "commands:\n"
-"  create NAME          create a token\n"
+"  create NAME ...      create a token per NAME, in order, over one\n"
+"                       connection; with --json, an array of them\n"
 "  rotate NAME          create NAME-<unix seconds> with the restriction given,\n"
 "                       store it, check that it works, and with --revoke-old\n"
 "                       revoke NAME\n"
@@ -94,12 +92,20 @@ static const char usage_text[] =
 "                       connect to ADDR for HOST:PORT (repeatable)\n"
 "  --connect-timeout S  seconds for each connection attempt (default 10)\n"
 "  --max-time S         seconds for the whole command (default 60)\n"
+"  --retry N            try again N times (default 2, at most 10) after\n"
+"                       429/502/503/504 or a failed connect, with backoff\n"
+"                       and Retry-After; a create is repeated only if it\n"
+"                       never reached the server\n"
 "  -v, --verbose        report what was created or revoked on stderr\n"
 "  -q, --quiet          no warnings\n"
 "  -h, --help           this text\n"
 "  --version            the version\n"
 "\n"
-"environment: TURSO_API_TOKEN, TURSO_API_BASEURL, SSL_CERT_FILE\n"
+"credential: --token-file, else TURSO_API_TOKEN, else the Turso CLI's\n"
+"  settings.json (in TURSO_CONFIG_FOLDER, XDG_CONFIG_HOME/turso or\n"
+"  HOME/.config/turso)\n"
+"environment: TURSO_API_TOKEN, TURSO_API_BASEURL, SSL_CERT_FILE,\n"
+"  TURSO_CONFIG_FOLDER\n"
 "exit status: 0 ok, 1 API error, 2 usage, 3 local/credential, 4 network,\n"
 "  5 TLS, 6 bad response, 7 auth rejected, 8 not found, 9 exists,\n"
 "  10 rate limited, 11 server error, 12 not stored (revoked),\n"
@@ -130,88 +136,6 @@ harden(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* A closed stdout must fail a write, not kill us with a token alive. */
 	signal(SIGPIPE, SIG_IGN);
-}
-
-static int
-read_all(int fd, const char *what, char *dst, size_t cap, size_t *len)
-{
-	ssize_t r;
-
-	*len = 0;
-	for (;;) {
-		if (*len == cap)
-			return err_set(ERR_LOCAL, "%s: credential longer than "
-			    "%zu bytes", what, cap - 1);
-		r = read(fd, dst + *len, cap - *len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return err_set(ERR_LOCAL, "%s: %s", what, strerror(errno));
-		if (r == 0)
-			return 0;
-		*len += (size_t)r;
-	}
-}
-
-/* Trim surrounding white space (a file ends in a newline) in place. */
-static size_t
-trim(char *s, size_t len)
-{
-	size_t start = 0;
-
-	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r' ||
-	    s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	while (start < len && (s[start] == ' ' || s[start] == '\t'))
-		start++;
-	memmove(s, s + start, len - start);
-	len -= start;
-	explicit_bzero(s + len, start);
-	s[len] = '\0';
-	return len;
-}
-
-static int
-load_credential(const struct opts *o)
-{
-	const char *what = o->token_file;
-	char *env;
-	size_t len = 0;
-	int fd, rc;
-
-	if (o->token_file != NULL) {
-		if (strcmp(o->token_file, "-") == 0) {
-			what = "stdin";
-			rc = read_all(0, what, bearer, sizeof(bearer) - 1, &len);
-		} else if ((fd = open(o->token_file, O_RDONLY | O_CLOEXEC)) < 0) {
-			return err_set(ERR_LOCAL, "%s: %s", o->token_file,
-			    strerror(errno));
-		} else {
-			rc = read_all(fd, what, bearer, sizeof(bearer) - 1, &len);
-			close(fd);
-		}
-		if (rc != 0)
-			return -1;
-	} else if ((env = getenv("TURSO_API_TOKEN")) != NULL) {
-		what = "TURSO_API_TOKEN";
-		len = strlen(env);
-		if (len >= sizeof(bearer))
-			return err_set(ERR_LOCAL, "TURSO_API_TOKEN: longer than "
-			    "%zu bytes", sizeof(bearer) - 1);
-		memcpy(bearer, env, len);
-		/* Gone from /proc/self/environ too. */
-		explicit_bzero(env, len);
-	} else {
-		return err_set(ERR_LOCAL, "no credential: set TURSO_API_TOKEN, "
-		    "or use --token-file FILE (--token-file - reads stdin)");
-	}
-	len = trim(bearer, len);
-	if (len == 0)
-		return err_set(ERR_LOCAL, "%s: the credential is empty", what);
-	if (!text_is_token(bearer, len))
-		return err_set(ERR_LOCAL, "%s: the credential holds spaces or "
-		    "control characters", what);
-	return 0;
 }
 
 static int
@@ -267,15 +191,18 @@ main(int argc, char **argv)
 		printf("turso-token %s\n", TT_VERSION);
 		return fflush(stdout) == 0 ? 0 : ERR_LOCAL;
 	}
-	if (setup_network(&o, &a) != 0 || load_credential(&o) != 0)
+	if (setup_network(&o, &a) != 0 || cred_load(o.token_file, bearer, sizeof(bearer)) != 0)
 		goto fail;
 	a.bearer = bearer;
+	a.retries = o.retries;
 	a.verbose = o.verbose;
 	rc = run(&o, &a);
+	api_close();
 	explicit_bzero(bearer, sizeof(bearer));
 	if (rc == 0)
 		return 0;
 fail:
+	api_close();
 	explicit_bzero(bearer, sizeof(bearer));
 	fprintf(stderr, "turso-token: %s\n", err_msg());
 	if (err_class() == ERR_USAGE)

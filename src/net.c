@@ -8,6 +8,11 @@
  * loopback cannot be steered elsewhere by a DNS answer; /etc/hosts; then
  * a DNS stub (RFC 1035) asking the resolv.conf servers over UDP for AAAA
  * and A at once.
+ *
+ * With an HTTP proxy set, net_connect() looks up and connects to the
+ * proxy by the same rules and opens a CONNECT tunnel (RFC 9110 §9.3.6)
+ * to the host, which the proxy resolves.  What goes through the tunnel
+ * is the caller's business: TLS and its checks stay end to end.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -26,13 +31,17 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "err.h"
+#include "http.h"
 #include "net.h"
+#include "text.h"
 
 /*
  * /etc/hosts is read whole into the stack.  Real ones are a few hundred
@@ -1102,6 +1111,10 @@ dns_lookup(const char *host, int port, struct net_addr *out)
 
 /* ---- connect ---- */
 
+/* The HTTP proxy, at the end of this file. */
+static int proxy_bypass(const char *, int);
+static int proxy_connect(const char *, int);
+
 /* Every address for host:port in the order to try; -1 with ERR_NET. */
 static int
 lookup(const char *host, int port, struct net_addr *out)
@@ -1205,6 +1218,8 @@ net_connect(const char *host, int port)
 	if (port < 1 || port > 65535)
 		return err_set(ERR_NET, "cannot connect to %s port %d: not a "
 		    "valid port", host, port);
+	if (!proxy_bypass(host, port))
+		return proxy_connect(host, port);
 	if ((n = lookup(host, port, addrs)) == -1)
 		return -1;
 	return connect_addrs(host, port, addrs, n);
@@ -1272,4 +1287,713 @@ net_write(int fd, const unsigned char *buf, size_t len)
 			return -1;
 	}
 	return 0;
+}
+
+int
+net_idle_alive(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+
+	return poll(&p, 1, 0) == 0;
+}
+
+/* ---- HTTP proxy: the CONNECT tunnel ---- */
+
+/*
+ * The port of a proxy URL that names none: 1080, curl's default for
+ * http:// proxies, so that one HTTPS_PROXY value means the same proxy to
+ * curl and to us.
+ */
+#define PROXY_PORT_DEFAULT	1080
+/*
+ * "user:password" once percent-decoded.  Proxy accounts are short; 256
+ * bytes hold a long generated password and keep the request small.
+ */
+#define PROXY_CRED_MAX		256
+/* Its base64 form: 4 bytes for every 3, rounded up, and a NUL. */
+#define PROXY_CRED_B64_MAX	(4 * ((PROXY_CRED_MAX + 2) / 3) + 1)
+/*
+ * The CONNECT request: two lines that name "[host]:port" (at most 263
+ * bytes each), User-Agent, and the Basic credentials (PROXY_CRED_B64_MAX
+ * plus the field name).  Under 1 KiB.
+ */
+#define PROXY_REQUEST_MAX	1024
+/* "HOST:PORT" or "[v6]:PORT" for the request line. */
+#define PROXY_TARGET_MAX	(NET_HOST_MAX + 2 + 6 + 1)
+/* A URL scheme worth naming in a message ("socks5h" is 7 bytes). */
+#define PROXY_SCHEME_MAX	16
+/*
+ * The status line kept for the message: "HTTP/1.1 407 " and a reason
+ * phrase, which is a few words ("Proxy Authentication Required"); a
+ * longer one is cut.
+ */
+#define PROXY_STATUS_MAX	(13 + 128)
+/* The reason phrase escaped (text_escape() may quadruple each byte). */
+#define PROXY_REASON_TEXT_MAX	(4 * 128 + 4)
+/* One read of the answer to CONNECT; a whole answer usually fits. */
+#define PROXY_READ_CHUNK	1024
+
+/* The proxy in use: host[0] == '\0' when there is none. */
+struct proxy_conf {
+	char host[NET_HOST_MAX + 1];	/* a name or an address, no brackets */
+	int port;
+	/*
+	 * "user:password" still percent-encoded, inside the caller's URL
+	 * string: the secret is not copied, only decoded on the stack for
+	 * the moment a request is built.  NULL when the URL has none.
+	 */
+	const char *cred;
+	size_t cred_len;
+};
+
+static struct proxy_conf proxy;
+static const char *no_proxy;	/* the caller's NO_PROXY string, or NULL */
+
+static int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = lower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decode one part of a URL's user info (n bytes) into dst (cap
+ * bytes, no NUL added).  The raw part must be visible ASCII; an escape
+ * must be complete; the result must hold no control character (RFC 7617
+ * §2) and, for the user name, no ':'.  Returns the length or -1.
+ */
+static long
+cred_part(char *dst, size_t cap, const char *s, size_t n, int is_user)
+{
+	size_t i, o = 0;
+	int hi, lo, c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c <= 0x20 || c >= 0x7f)
+			return -1;
+		if (c == '%') {
+			if (n - i < 3 || (hi = hex_digit(s[i + 1])) == -1 ||
+			    (lo = hex_digit(s[i + 2])) == -1)
+				return -1;
+			c = hi << 4 | lo;
+			i += 2;
+		}
+		if (c < 0x20 || c == 0x7f || (is_user && c == ':') || o == cap)
+			return -1;
+		dst[o++] = (char)c;
+	}
+	return (long)o;
+}
+
+/*
+ * Decode the raw user info s (n bytes, "user[:password]") into dst as
+ * "user:password", the form Basic authentication encodes (RFC 7617 §2;
+ * a missing password is empty, as curl sends it).  Returns the length,
+ * or -1.  dst holds a secret: the caller erases it.
+ */
+static long
+cred_decode(char *dst, size_t cap, const char *s, size_t n)
+{
+	const char *colon = memchr(s, ':', n);
+	size_t ul = colon != NULL ? (size_t)(colon - s) : n;
+	long u, p = 0;
+
+	if ((u = cred_part(dst, cap, s, ul, 1)) == -1 || (size_t)u == cap)
+		return -1;
+	dst[u] = ':';
+	if (colon != NULL && (p = cred_part(dst + u + 1, cap - u - 1,
+	    colon + 1, n - ul - 1, 0)) == -1)
+		return -1;
+	return u + 1 + p;
+}
+
+/* RFC 4648 §4 base64 of s (n bytes) into dst, which holds 4*ceil(n/3)+1. */
+static size_t
+b64_encode(char *dst, const unsigned char *s, size_t n)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned long v;
+	size_t i, o = 0;
+
+	for (i = 0; i + 3 <= n; i += 3) {
+		v = (unsigned long)s[i] << 16 | s[i + 1] << 8 | s[i + 2];
+		dst[o++] = tab[v >> 18 & 63];
+		dst[o++] = tab[v >> 12 & 63];
+		dst[o++] = tab[v >> 6 & 63];
+		dst[o++] = tab[v & 63];
+	}
+	if (n - i > 0) {
+		v = (unsigned long)s[i] << 16;
+		if (n - i == 2)
+			v |= s[i + 1] << 8;
+		dst[o++] = tab[v >> 18 & 63];
+		dst[o++] = tab[v >> 12 & 63];
+		dst[o++] = n - i == 2 ? tab[v >> 6 & 63] : '=';
+		dst[o++] = '=';
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+static int
+proxy_url_bad(const char *what, const char *why)
+{
+	return err_set(ERR_USAGE, "%s: %s (want http://[USER:PASSWORD@]HOST"
+	    "[:PORT])", what, why);
+}
+
+/*
+ * Skip "http://" (any case) in url, or nothing when there is no scheme
+ * ("HOST:PORT" means http, as for curl).  Any other scheme is a usage
+ * error naming it; the rest of the URL is never shown, since it may hold
+ * a password.
+ */
+static int
+proxy_scheme(const char *url, const char *what, const char **rest)
+{
+	const char *sep = strstr(url, "://");
+	size_t n, i;
+
+	*rest = url;
+	if (sep == NULL)
+		return 0;
+	n = sep - url;
+	if (n == 4 && strncasecmp(url, "http", 4) == 0) {
+		*rest = sep + 3;
+		return 0;
+	}
+	if (n == 5 && strncasecmp(url, "https", 5) == 0)
+		return err_set(ERR_USAGE, "%s: https:// proxies are not "
+		    "supported; use an http:// proxy (TLS with the API still "
+		    "runs end to end through its tunnel)", what);
+	for (i = 0; i < n; i++)
+		if (!((url[i] >= 'a' && url[i] <= 'z') ||
+		    (url[i] >= 'A' && url[i] <= 'Z') ||
+		    (url[i] >= '0' && url[i] <= '9') ||
+		    url[i] == '+' || url[i] == '-' || url[i] == '.'))
+			break;
+	if (n > 0 && i == n && n <= PROXY_SCHEME_MAX)
+		return err_set(ERR_USAGE, "%s: %.*s:// proxies are not "
+		    "supported, only http://", what, (int)n, url);
+	return proxy_url_bad(what, "not a proxy URL");
+}
+
+/* "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" (n bytes) into pc. */
+static int
+proxy_hostport(const char *s, size_t n, struct proxy_conf *pc)
+{
+	const char *h = s, *end = s + n, *rest, *rb;
+	struct net_addr a;
+	size_t hl, i;
+
+	if (n > 0 && s[0] == '[') {
+		if ((rb = memchr(s, ']', n)) == NULL)
+			return -1;
+		h = s + 1;
+		hl = rb - h;
+		rest = rb + 1;
+		if (addr_literal(h, hl, 0, &a) == -1 ||
+		    a.sa.ss_family != AF_INET6)
+			return -1;
+	} else {
+		rest = memchr(s, ':', n);
+		if (rest == NULL)
+			rest = end;
+		hl = rest - s;
+		/* A name (letters, digits, '-', '_', '.') or IPv4. */
+		for (i = 0; i < hl; i++)
+			if (!((s[i] >= 'a' && s[i] <= 'z') ||
+			    (s[i] >= 'A' && s[i] <= 'Z') ||
+			    (s[i] >= '0' && s[i] <= '9') ||
+			    s[i] == '-' || s[i] == '_' || s[i] == '.'))
+				return -1;
+	}
+	if (hl == 0 || hl > NET_HOST_MAX)
+		return -1;
+	if (rest == end)
+		pc->port = PROXY_PORT_DEFAULT;
+	else if (*rest != ':' ||
+	    (pc->port = parse_port(rest + 1, end - rest - 1)) == -1)
+		return -1;
+	memcpy(pc->host, h, hl);
+	pc->host[hl] = '\0';
+	return 0;
+}
+
+/*
+ * Parse url into pc; what names its source in messages ("--proxy",
+ * "HTTPS_PROXY").  Returns 0, or -1 with ERR_USAGE set.
+ */
+static int
+proxy_parse(const char *url, const char *what, struct proxy_conf *pc)
+{
+	char cred[PROXY_CRED_MAX];
+	const char *rest, *end, *at = NULL, *p;
+	long r;
+
+	memset(pc, 0, sizeof(*pc));
+	if (proxy_scheme(url, what, &rest) == -1)
+		return -1;
+	/* The authority ends where a path, query or fragment begins. */
+	end = rest + strcspn(rest, "/?#");
+	if (*end != '\0' && strcmp(end, "/") != 0)
+		return proxy_url_bad(what, "a proxy URL has no path or query");
+	/* The last '@': a host has none, a sloppy password may. */
+	for (p = rest; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (at != NULL) {
+		r = cred_decode(cred, sizeof(cred), rest, at - rest);
+		explicit_bzero(cred, sizeof(cred));
+		if (r == -1)
+			return proxy_url_bad(what, "bad user name or password "
+			    "(percent-encode special characters; at most "
+			    "256 bytes)");
+		pc->cred = rest;
+		pc->cred_len = at - rest;
+		rest = at + 1;
+	}
+	if (proxy_hostport(rest, end - rest, pc) == -1) {
+		memset(pc, 0, sizeof(*pc));
+		return proxy_url_bad(what, "bad proxy host or port");
+	}
+	return 0;
+}
+
+/* Set the proxy from url (NULL or "": none); what names the source. */
+static int
+proxy_set(const char *url, const char *what)
+{
+	struct proxy_conf pc;
+
+	memset(&proxy, 0, sizeof(proxy));
+	if (url == NULL || url[0] == '\0')
+		return 0;
+	if (proxy_parse(url, what, &pc) == -1)
+		return -1;
+	proxy = pc;
+	return 0;
+}
+
+int
+net_set_proxy(const char *url)
+{
+	return proxy_set(url, "proxy");
+}
+
+void
+net_set_no_proxy(const char *list)
+{
+	no_proxy = list != NULL && list[0] != '\0' ? list : NULL;
+}
+
+int
+net_proxy_from_env(const char *opt_proxy)
+{
+	static const char *const vars[] = {
+		"HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"
+	};
+	const char *v;
+	size_t i;
+
+	if ((v = getenv("NO_PROXY")) == NULL || v[0] == '\0')
+		v = getenv("no_proxy");
+	net_set_no_proxy(v);
+	/* --proxy "" says "no proxy" over whatever the environment says. */
+	if (opt_proxy != NULL)
+		return proxy_set(opt_proxy, "--proxy");
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if ((v = getenv(vars[i])) != NULL && v[0] != '\0')
+			return proxy_set(v, vars[i]);
+	return proxy_set(NULL, NULL);
+}
+
+/* ---- NO_PROXY ---- */
+
+/*
+ * Is the IP literal host inside e (n bytes): an address, or a network
+ * "ADDR/BITS"?  A host that is a name never matches an address entry.
+ */
+static int
+no_proxy_ip(const char *e, size_t n, const char *host)
+{
+	const char *slash = memchr(e, '/', n);
+	struct net_addr h, a;
+	union sa_any uh, ua;
+	const unsigned char *hb, *ab;
+	size_t i;
+	int bits, max;
+
+	if (addr_literal(host, strlen(host), 0, &h) == -1 ||
+	    addr_literal(e, slash != NULL ? (size_t)(slash - e) : n, 0,
+	    &a) == -1 || h.sa.ss_family != a.sa.ss_family)
+		return 0;
+	max = a.sa.ss_family == AF_INET ? 32 : 128;
+	bits = max;
+	if (slash != NULL) {
+		i = n - (slash - e) - 1;
+		if (i == 0 || i > 3)
+			return 0;
+		for (bits = 0; i > 0; i--, slash++) {
+			if (slash[1] < '0' || slash[1] > '9')
+				return 0;
+			bits = bits * 10 + (slash[1] - '0');
+		}
+		if (bits > max)
+			return 0;
+	}
+	sa_get(&h.sa, &uh);
+	sa_get(&a.sa, &ua);
+	if (max == 32) {
+		hb = (const unsigned char *)&uh.v4.sin_addr;
+		ab = (const unsigned char *)&ua.v4.sin_addr;
+	} else {
+		hb = uh.v6.sin6_addr.s6_addr;
+		ab = ua.v6.sin6_addr.s6_addr;
+	}
+	for (i = 0; bits >= 8; i++, bits -= 8)
+		if (hb[i] != ab[i])
+			return 0;
+	return bits == 0 || ((hb[i] ^ ab[i]) & (0xff << (8 - bits)) & 0xff) == 0;
+}
+
+/*
+ * Is the name host e (n bytes) or under it?  "example.com",
+ * ".example.com" and "*.example.com" all match "example.com" and
+ * "api.example.com", never "badexample.com".
+ */
+static int
+no_proxy_name(const char *e, size_t n, const char *host)
+{
+	size_t hl = strlen(host);
+
+	if (n >= 2 && e[0] == '*' && e[1] == '.') {
+		e += 2;
+		n -= 2;
+	} else if (n >= 1 && e[0] == '.') {
+		e++;
+		n--;
+	}
+	if (n > 0 && e[n - 1] == '.')
+		n--;
+	if (hl > 0 && host[hl - 1] == '.')
+		hl--;
+	if (n == 0 || n > hl || strncasecmp(host + hl - n, e, n) != 0)
+		return 0;
+	return hl == n || host[hl - n - 1] == '.';
+}
+
+/*
+ * One NO_PROXY entry e (n bytes, trimmed): "*", a name, an address or a
+ * network, each optionally with ":PORT" ("[V6]:PORT" for IPv6), which
+ * must then equal port.  An entry that cannot be read matches nothing.
+ */
+static int
+no_proxy_entry(const char *e, size_t n, const char *host, int port)
+{
+	const char *colon = NULL, *rb, *p;
+	struct net_addr a;
+	size_t colons = 0, an = n;
+	int eport = 0;
+
+	if (n == 1 && e[0] == '*')
+		return 1;
+	if (n > 0 && e[0] == '[') {
+		if ((rb = memchr(e, ']', n)) == NULL)
+			return 0;
+		if (rb + 1 < e + n) {
+			if (rb[1] != ':')
+				return 0;
+			colon = rb + 1;
+		}
+		an = rb - e - 1;
+		if (colon != NULL && (eport = parse_port(colon + 1,
+		    e + n - colon - 1)) == -1)
+			return 0;
+		e++;
+	} else {
+		for (p = e; p < e + n; p++)
+			if (*p == ':' && colons++ == 0)
+				colon = p;
+		/* Two colons or more: a bare IPv6 address, no port. */
+		if (colons == 1) {
+			an = colon - e;
+			if ((eport = parse_port(colon + 1, n - an - 1)) == -1)
+				return 0;
+		}
+	}
+	if (eport != 0 && eport != port)
+		return 0;
+	if (memchr(e, '/', an) != NULL || addr_literal(e, an, 0, &a) == 0)
+		return no_proxy_ip(e, an, host);
+	return no_proxy_name(e, an, host);
+}
+
+/* Does the comma-separated list match host:port? */
+static int
+no_proxy_match(const char *list, const char *host, int port)
+{
+	const char *s = list, *e;
+	size_t n;
+
+	if (list == NULL)
+		return 0;
+	while (*s != '\0') {
+		n = strcspn(s, ",");
+		e = s;
+		s += n;
+		if (*s == ',')
+			s++;
+		while (n > 0 && (*e == ' ' || *e == '\t')) {
+			e++;
+			n--;
+		}
+		while (n > 0 && (e[n - 1] == ' ' || e[n - 1] == '\t'))
+			n--;
+		if (n > 0 && no_proxy_entry(e, n, host, port))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * 1 when host:port is reached directly: no proxy is set, NO_PROXY says
+ * so, or host is a loopback name or address.  A proxy elsewhere cannot
+ * reach this machine's loopback, and plain http:// (loopback only) must
+ * never cross the network, even to a proxy.
+ */
+static int
+proxy_bypass(const char *host, int port)
+{
+	return proxy.host[0] == '\0' || net_is_loopback(host) ||
+	    no_proxy_match(no_proxy, host, port);
+}
+
+/* ---- the tunnel ---- */
+
+/*
+ * Build the CONNECT request for host:port into out (cap bytes), with
+ * Basic credentials when the proxy URL has them.  Returns the length, or
+ * -1 with the error set.  out holds a secret: the caller erases it.
+ */
+static long
+proxy_request(char *out, size_t cap, const char *host, int port)
+{
+	char target[PROXY_TARGET_MAX], cred[PROXY_CRED_MAX];
+	char b64[PROXY_CRED_B64_MAX];
+	struct buf b = BUF_INIT(out, cap);
+	const char *p;
+	long n;
+
+	/* A byte that could end the request line early never goes out. */
+	for (p = host; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return err_set(ERR_NET, "cannot connect to host: not "
+			    "a valid host name");
+	snprintf(target, sizeof(target), strchr(host, ':') != NULL ?
+	    "[%s]:%d" : "%s:%d", host, port);
+	buf_str(&b, "CONNECT ");
+	buf_str(&b, target);
+	buf_str(&b, " HTTP/1.1\r\nHost: ");
+	buf_str(&b, target);
+	buf_str(&b, "\r\nUser-Agent: turso-token/" TT_VERSION "\r\n");
+	if (proxy.cred != NULL) {
+		/* Checked by proxy_parse(); a failure here is a changed string. */
+		if ((n = cred_decode(cred, sizeof(cred), proxy.cred,
+		    proxy.cred_len)) == -1)
+			n = 0;
+		b64_encode(b64, (const unsigned char *)cred, (size_t)n);
+		explicit_bzero(cred, sizeof(cred));
+		buf_str(&b, "Proxy-Authorization: Basic ");
+		buf_str(&b, b64);
+		buf_str(&b, "\r\n");
+		explicit_bzero(b64, sizeof(b64));
+	}
+	buf_str(&b, "\r\n");
+	if (b.over) {
+		explicit_bzero(out, cap);
+		return err_set(ERR_LOCAL, "proxy: CONNECT request larger than "
+		    "%zu bytes", cap);
+	}
+	return (long)b.len;
+}
+
+/*
+ * The status line of the last head, caught as the parser's bytes go by
+ * (the parser keeps the code, not the reason phrase).  A line after an
+ * empty one starts a new head: an interim 1xx answer is replaced.
+ */
+struct status_grab {
+	char line[PROXY_STATUS_MAX];
+	size_t len;
+	size_t cur;		/* bytes on the current line */
+	int in_status;
+	int new_head;		/* the next byte starts a status line */
+};
+
+static void
+status_grab(struct status_grab *g, const unsigned char *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (d[i] == '\n') {
+			g->new_head = g->cur == 0;
+			g->in_status = 0;
+			g->cur = 0;
+			continue;
+		}
+		if (g->new_head) {
+			g->len = 0;
+			g->in_status = 1;
+			g->new_head = 0;
+		}
+		/* The parser lets a CR stand only before LF. */
+		if (d[i] == '\r')
+			continue;
+		g->cur++;
+		if (g->in_status && g->len < sizeof(g->line) - 1)
+			g->line[g->len++] = (char)d[i];
+	}
+	g->line[g->len] = '\0';
+}
+
+/*
+ * Read from fd within the connect timeout (from t0) and the deadline:
+ * a proxy that accepts and then says nothing is a connect that hangs.
+ * Returns >0, 0 on close, -1 with ERR_NET set.
+ */
+static long
+proxy_recv(int fd, unsigned char *buf, size_t len, const struct timespec *t0)
+{
+	struct pollfd pfd;
+	ssize_t r;
+	long left;
+
+	for (;;) {
+		if ((r = recv(fd, buf, len, 0)) >= 0)
+			return (long)r;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return err_set(ERR_NET, "%s", reason(errno));
+		if ((left = budget_left(t0, connect_ms)) == 0)
+			return err_set(ERR_NET, "%s", net_time_left() == 0 ?
+			    timeout_text() : "timed out (--connect-timeout)");
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, poll_ms(left)) == -1 && errno != EINTR)
+			return err_set(ERR_NET, "poll: %s", reason(errno));
+	}
+}
+
+/* The proxy said no: its status and reason phrase, escaped. */
+static int
+proxy_refused(const struct status_grab *g, int status, const char *host,
+    int port)
+{
+	char text[PROXY_REASON_TEXT_MAX];
+	const char *why = g->len > 13 ? g->line + 13 : "";
+	const char *hint = "";
+
+	text_escape(text, sizeof(text), why, strlen(why));
+	if (status == 407)
+		hint = proxy.cred == NULL ? " (the proxy wants a user name "
+		    "and password: http://USER:PASSWORD@HOST:PORT)" :
+		    " (the proxy refused the user name and password)";
+	return err_set(ERR_NET, "proxy %s port %d refused the tunnel to %s "
+	    "port %d: %d%s%s%s", proxy.host, proxy.port, host, port, status,
+	    text[0] != '\0' ? " " : "", text, hint);
+}
+
+/*
+ * Read the proxy's answer to CONNECT on fd.  Returns 0 when the tunnel
+ * is open (a 2xx, and not one byte more: after it, the next byte is the
+ * server's, and only after our TLS ClientHello), else -1 with ERR_NET.
+ */
+static int
+proxy_answer(int fd, const char *host, int port)
+{
+	unsigned char buf[PROXY_READ_CHUNK];
+	struct http_response resp;
+	struct http_parser p;
+	struct status_grab g;
+	struct timespec t0;
+	size_t used = 0;
+	long n;
+	int r = HTTP_MORE;
+
+	memset(&resp, 0, sizeof(resp));
+	memset(&g, 0, sizeof(g));
+	g.new_head = 1;
+	/* A 2xx to CONNECT has no body (RFC 9110 §9.3.6), as for HEAD. */
+	http_parser_init(&p, &resp, 1);
+	now(&t0);
+	while (r == HTTP_MORE) {
+		if ((n = proxy_recv(fd, buf, sizeof(buf), &t0)) == -1)
+			goto fail;
+		if (n == 0) {
+			http_parser_eof(&p, 1);
+			goto fail;
+		}
+		if ((r = http_parser_feed(&p, buf, (size_t)n, &used)) ==
+		    HTTP_ERROR)
+			goto fail;
+		status_grab(&g, buf, used);
+	}
+	if (resp.status < 200 || resp.status > 299)
+		return proxy_refused(&g, resp.status, host, port);
+	if (used != (size_t)n)
+		return err_set(ERR_NET, "proxy %s port %d: bytes after its "
+		    "answer to CONNECT, before the tunnel was used", proxy.host,
+		    proxy.port);
+	return 0;
+fail:
+	return err_reset(ERR_NET, "proxy %s port %d: answer to CONNECT: %s",
+	    proxy.host, proxy.port, err_msg());
+}
+
+/* Open fd's tunnel to host:port: send CONNECT and read the answer. */
+static int
+proxy_tunnel(int fd, const char *host, int port)
+{
+	char req[PROXY_REQUEST_MAX];
+	long len;
+	int r;
+
+	if ((len = proxy_request(req, sizeof(req), host, port)) == -1)
+		return -1;
+	r = net_write(fd, (const unsigned char *)req, (size_t)len);
+	explicit_bzero(req, sizeof(req));
+	if (r == -1)
+		return err_reset(ERR_NET, "proxy %s port %d: sending CONNECT: "
+		    "%s", proxy.host, proxy.port, err_msg());
+	return proxy_answer(fd, host, port);
+}
+
+/*
+ * Connect to the proxy (its host resolved like any other: --resolve,
+ * hosts, DNS; each address within the connect timeout) and open a
+ * tunnel to host:port through it.  Returns the socket or -1 (ERR_NET).
+ */
+static int
+proxy_connect(const char *host, int port)
+{
+	struct net_addr addrs[NET_ADDRS_MAX];
+	int n, fd;
+
+	if ((n = lookup(proxy.host, proxy.port, addrs)) == -1 ||
+	    (fd = connect_addrs(proxy.host, proxy.port, addrs, n)) == -1)
+		return err_reset(ERR_NET, "proxy: %s", err_msg());
+	if (proxy_tunnel(fd, host, port) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }

@@ -66,7 +66,62 @@ long net_read(int fd, unsigned char *buf, size_t len);
 /* Write all of buf before the deadline; 0 or -1 with ERR_NET set. */
 int net_write(int fd, const unsigned char *buf, size_t len);
 
+/*
+ * 1 if an idle kept-alive socket may carry another request: nothing is
+ * waiting to be read on it.  On an idle HTTP connection, anything at all
+ * (a FIN, a TLS close_notify) means the server is closing it, so a request
+ * sent there might be lost after it was sent; checked before sending, it
+ * provably never left.
+ */
+int net_idle_alive(int fd);
+
 /* 1 if host is a loopback name or address (localhost, 127.0.0.0/8, ::1). */
 int net_is_loopback(const char *host);
+
+/*
+ * An HTTP proxy for every later net_connect(): "http://[USER[:PASSWORD]@]
+ * HOST[:PORT][/]" (scheme optional, as for curl; HOST a name, IPv4 or
+ * [IPv6]; PORT 1080 when missing, curl's default).  USER and PASSWORD are
+ * percent-decoded and sent as Proxy-Authorization: Basic.  url is kept by
+ * reference, not copied (its password is only ever decoded on the stack
+ * while a request is built): pass a string that lives as long as the
+ * process, such as an argv or environment string.  NULL or "": no proxy.
+ * Returns 0, or -1 with ERR_USAGE set for a bad URL or a scheme other than
+ * http:// (an https:// proxy is refused, not silently used as http); the
+ * message never quotes the URL, which may hold a password.
+ *
+ * net_connect(host, port) then returns a socket tunnelled to host:port
+ * (CONNECT host:port) unless host is a loopback name or address or matches
+ * the NO_PROXY list.  The proxy's host is resolved like any other, so
+ * --resolve entries apply to it; the API host is resolved by the proxy.
+ * A proxy that cannot be reached, does not answer within the connect
+ * timeout, answers anything but 2xx (its status and escaped reason are in
+ * the message), answers malformed, or sends a byte after its 2xx head,
+ * fails net_connect() with ERR_NET.
+ */
+int net_set_proxy(const char *url);
+
+/*
+ * The NO_PROXY list, kept by reference like url above (NULL or "": empty).
+ * Comma-separated entries, blanks around them ignored: "*" (no proxy for
+ * any host); a name, matching itself and every name under it, with or
+ * without a leading "." or "*." ("example.com" matches "example.com" and
+ * "api.example.com", not "badexample.com"); an IPv4 or IPv6 address,
+ * matching a host given as that same address (never a name that resolves
+ * to it); a network "ADDR/BITS".  Any entry may end in ":PORT"
+ * ("[V6]:PORT" for IPv6) and then matches only that port.  Names compare
+ * case-insensitively; an entry that cannot be read matches nothing.
+ */
+void net_set_no_proxy(const char *list);
+
+/*
+ * The proxy settings from --proxy and the environment, in one call:
+ * opt_proxy (the --proxy value, NULL when not given; "" means no proxy,
+ * whatever the environment says), else the first non-empty of
+ * HTTPS_PROXY, https_proxy, ALL_PROXY, all_proxy; and NO_PROXY, else
+ * no_proxy.  Returns net_set_proxy()'s result, with the option or
+ * variable named in the message.
+ */
+int net_proxy_from_env(const char *opt_proxy);
 
 #endif

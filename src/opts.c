@@ -16,7 +16,7 @@ enum opt_id {
 	O_MAX_TIME, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
 	O_ORG, O_GROUP, O_SCOPE, O_READ_ONLY, O_FULL_ACCESS, O_JSON,
 	O_OUT, O_ENV_FILE, O_ENV_KEY, O_PRINT, O_FORCE, O_AUDIT_LOG, O_BY,
-	O_PURPOSE, O_ID, O_REVOKE_OLD
+	O_PURPOSE, O_ID, O_REVOKE_OLD, O_RETRY
 };
 
 /* Which commands an option applies to. */
@@ -38,6 +38,7 @@ static const struct opt_def defs[] = {
 	{ "--resolve", O_RESOLVE, 1, ANY },
 	{ "--connect-timeout", O_CONNECT_TIMEOUT, 1, ANY },
 	{ "--max-time", O_MAX_TIME, 1, ANY },
+	{ "--retry", O_RETRY, 1, ANY },
 	{ "-v", O_VERBOSE, 0, ANY },
 	{ "--verbose", O_VERBOSE, 0, ANY },
 	{ "-q", O_QUIET, 0, ANY },
@@ -113,6 +114,22 @@ bad:
 	    "from 0.001 to %d", opt, OPTS_SECS_MAX);
 }
 
+/* A whole number from 0 to max, digits only. */
+static int
+parse_count(const char *opt, const char *s, int max, int *out)
+{
+	int n = 0;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9' && n <= max; p++)
+		n = n * 10 + (*p - '0');
+	if (p == s || *p != '\0' || n > max)
+		return err_set(ERR_USAGE, "%s: expected a whole number from 0 "
+		    "to %d", opt, max);
+	*out = n;
+	return 0;
+}
+
 static const struct opt_def *
 find_def(const char *arg, size_t len)
 {
@@ -142,6 +159,8 @@ set_opt(struct opts *o, const struct opt_def *d, const char *val)
 		return parse_secs(d->name, val, &o->connect_timeout_ms);
 	case O_MAX_TIME:
 		return parse_secs(d->name, val, &o->max_time_ms);
+	case O_RETRY:
+		return parse_count(d->name, val, OPTS_RETRY_MAX, &o->retries);
 	case O_VERBOSE:		o->verbose = 1; break;
 	case O_QUIET:		o->quiet = 1; break;
 	case O_HELP:		o->help = 1; break;
@@ -214,6 +233,7 @@ opts_parse(struct opts *o, int argc, char **argv)
 	int i, only_args = 0;
 
 	memset(o, 0, sizeof(*o));
+	o->retries = OPTS_RETRY_DEFAULT;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -383,6 +403,23 @@ check_one_name(const struct opts *o, size_t max)
 	return 0;
 }
 
+/* create takes several names; a file of one token takes one. */
+static int
+check_names(const struct opts *o)
+{
+	int i;
+
+	if (o->nargs == 0)
+		return err_set(ERR_USAGE, "create: missing token NAME");
+	for (i = 0; i < o->nargs; i++)
+		if (opts_check_name(o->args[i]) != 0)
+			return -1;
+	if (o->nargs > 1 && (o->out != NULL || o->env_key != NULL))
+		return err_set(ERR_USAGE, "--out and --env-key hold one token: "
+		    "give one NAME");
+	return 0;
+}
+
 static int
 check_revoke(const struct opts *o)
 {
@@ -430,8 +467,7 @@ opts_check(const struct opts *o)
 		return err_set(ERR_USAGE, "--org is empty");
 	switch (o->cmd) {
 	case CMD_CREATE:
-		if (check_one_name(o, OPTS_NAME_MAX) != 0 ||
-		    check_restrictions(o) != 0)
+		if (check_names(o) != 0 || check_restrictions(o) != 0)
 			return -1;
 		return check_sinks(o);
 	case CMD_ROTATE:

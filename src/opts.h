@@ -7,6 +7,10 @@
 #ifndef OPTS_H
 #define OPTS_H
 
+/* --retry: default, and the most accepted (backoff doubles each time). */
+#define OPTS_RETRY_DEFAULT	2
+#define OPTS_RETRY_MAX		10
+
 /* Positional arguments after the subcommand (token names). */
 #define OPTS_ARGS_MAX		64
 /* --scope values: the spec lists 9 scopes and 2 presets. */
@@ -42,6 +46,7 @@ struct opts {
 	const char *cacert;
 	const char *resolve[OPTS_RESOLVE_MAX];
 	int nresolve;
+	int retries;				/* --retry, default 2 */
 	long connect_timeout_ms;		/* 0: default */
 	long max_time_ms;			/* 0: default */
 	int verbose, quiet, help, version;

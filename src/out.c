@@ -37,12 +37,14 @@ write_all(const char *buf, size_t len)
 }
 
 int
-out_token(const struct api_created *c, int json)
+out_token(const struct api_created *c, int json, int index, int count)
 {
 	static char line[OUT_LINE_MAX];
 	struct buf b = BUF_INIT(line, sizeof(line));
 	int rc = -1;
 
+	if (json && count > 1)
+		buf_str(&b, index == 0 ? "[" : ",\n");
 	if (json) {
 		buf_str(&b, "{\"name\":");
 		buf_json(&b, c->name);
@@ -51,16 +53,24 @@ out_token(const struct api_created *c, int json)
 		buf_str(&b, ",\"token\":");
 		buf_json(&b, c->token);
 		buf_str(&b, "}");
+		if (count == 1)
+			buf_str(&b, "\n");
 	} else {
 		buf_str(&b, c->token);
+		buf_str(&b, "\n");
 	}
-	buf_str(&b, "\n");
 	if (b.over)
 		err_set(ERR_LOCAL, "stdout: token line too long");
 	else
 		rc = write_all(line, b.len);
 	explicit_bzero(line, sizeof(line));
 	return rc;
+}
+
+int
+out_json_end(void)
+{
+	return write_all("]\n", 2);
 }
 
 /* Member key of object obj as escaped text; "" when absent. */

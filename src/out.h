@@ -12,9 +12,12 @@
 
 /*
  * The new token, one line; with json, {"name","id","token"}.  Returns 0,
- * or -1 with ERR_LOCAL set when stdout cannot take it.
+ * or -1 with ERR_LOCAL set when stdout cannot take it.  When several
+ * tokens are printed as JSON, they form one array: index counts from 0,
+ * and out_json_end() closes the array after the last one printed.
  */
-int out_token(const struct api_created *c, int json);
+int out_token(const struct api_created *c, int json, int index, int count);
+int out_json_end(void);
 
 /*
  * The "tokens" array (index tokens in j) as the Turso CLI's table

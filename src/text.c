@@ -293,3 +293,95 @@ text_rfc3339(char *dst, size_t cap, long long when)
 		return -1;
 	return 0;
 }
+
+/* Three-letter month name to 0..11, or -1. */
+static int
+month(const char *m)
+{
+	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int i;
+
+	for (i = 0; i < 12; i++)
+		if (strncmp(m, names + 3 * i, 3) == 0)
+			return i;
+	return -1;
+}
+
+/* Days from 1970-01-01 to y-m-d (m 1..12), proleptic Gregorian. */
+static long long
+days_from_civil(long long y, int m, int d)
+{
+	long long era, yoe, doy;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* n decimal digits at *p into *out; advances *p.  0, or -1 if not digits. */
+static int
+digits(const char **p, int n, int *out)
+{
+	*out = 0;
+	for (; n > 0; n--, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		*out = *out * 10 + (**p - '0');
+	}
+	return 0;
+}
+
+/* *p starts with lit; advances past it. */
+static int
+literal(const char **p, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(*p, lit, n) != 0)
+		return -1;
+	*p += n;
+	return 0;
+}
+
+/*
+ * IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", to unix seconds; -1 if the
+ * text is not exactly that form.  (No sscanf: musl's pulls in malloc.)
+ */
+static long long
+imf_fixdate(const char *p)
+{
+	int d, y, hh, mm, ss, m;
+
+	if (strlen(p) != 29 || p[3] != ',')
+		return -1;
+	p += 4;
+	if (literal(&p, " ") || digits(&p, 2, &d) || literal(&p, " ") ||
+	    (m = month(p)) < 0)
+		return -1;
+	p += 3;
+	if (literal(&p, " ") || digits(&p, 4, &y) || literal(&p, " ") ||
+	    digits(&p, 2, &hh) || literal(&p, ":") || digits(&p, 2, &mm) ||
+	    literal(&p, ":") || digits(&p, 2, &ss) || literal(&p, " GMT"))
+		return -1;
+	if (d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60)
+		return -1;
+	return days_from_civil(y, m + 1, d) * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+long long
+text_retry_after(const char *v, long long now)
+{
+	long long secs = 0, at;
+	const char *p;
+
+	for (p = v; *p >= '0' && *p <= '9'; p++)
+		if ((secs = secs * 10 + (*p - '0')) > 1000000000LL)
+			return -1;
+	if (p != v && *p == '\0')
+		return secs;
+	if ((at = imf_fixdate(v)) < 0)
+		return -1;
+	return at > now ? at - now : 0;
+}

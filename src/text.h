@@ -62,4 +62,12 @@ int text_utf8_decode(const unsigned char *s, size_t n, unsigned long *cp);
  */
 int text_rfc3339(char *dst, size_t cap, long long when);
 
+/*
+ * A Retry-After value (RFC 9110 10.2.3): delay-seconds, or an HTTP date
+ * (IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT") turned into seconds from
+ * now.  Returns the seconds to wait (0 for a date in the past), or -1 when
+ * the value is neither.
+ */
+long long text_retry_after(const char *value, long long now);
+
 #endif

@@ -17,6 +17,7 @@ Usage:
     --state-log FILE    append one JSON object per line for every API request
                         and every failed TLS handshake (see RECORDS)
     --plain             plain HTTP instead of HTTPS
+    --bind ADDR         listen on ADDR instead of 127.0.0.1 (e.g. ::1)
     --quiet             no per-request line on stderr
     --ciphers LIST      OpenSSL cipher list for TLS 1.2 and below, set before
                         the certificate is loaded; "DEFAULT:@SECLEVEL=0" lets
@@ -94,6 +95,7 @@ FAULTS
     fault-longheader     200 with one 100 KiB header line
     fault-manyheaders    200 with 5000 header lines
     fault-redirect       302, "Location: https://evil.example/"
+    fault-close          valid answer with "Connection: close", then close
     fault-slow           sleeps 30 s before answering
     fault-drip           valid answer, body sent one byte every 0.5 s
     fault-bigbody        200, Content-Length 10 MiB, body streamed
@@ -223,6 +225,7 @@ FAULT_STATUS = {
     "fault-502": 502, "fault-503": 503,
 }
 OTHER_FAULTS = [
+    "fault-close",
     "fault-error-object", "fault-error-nonjson", "fault-error-ctrl",
     "fault-nonjson", "fault-truncated", "fault-chunked", "fault-badchunk",
     "fault-bigchunked", "fault-noclose-notify", "fault-close-delimited",
@@ -812,6 +815,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if st is not None:
             extra = [("Retry-After", "1")] if st in (429, 503) else []
             return self.answer(st, {"error": "mock %s" % mode}, extra)
+        if mode == "fault-close":
+            # A valid answer, then the server closes the connection.
+            self.close_connection = True
+            return self.answer(200, good, [("Connection", "close")])
         simple = {
             "fault-error-object": (400, {"error": {"message": "nested"},
                                          "code": "bad_request"}),
@@ -1109,6 +1116,7 @@ def main():
     ap.add_argument("--admin-token-file", required=True)
     ap.add_argument("--state-log")
     ap.add_argument("--plain", action="store_true")
+    ap.add_argument("--bind", default="127.0.0.1")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--ciphers")
     a = ap.parse_args()
@@ -1128,7 +1136,9 @@ def main():
             ctx.set_ciphers(a.ciphers)
         ctx.load_cert_chain(a.cert, a.key)
 
-    srv = Server(("127.0.0.1", a.port), Handler)
+    if ":" in a.bind:
+        Server.address_family = socket.AF_INET6
+    srv = Server((a.bind, a.port), Handler)
     srv.ctx = ctx
     srv.quiet = a.quiet
     srv.state = State(admin, a.state_log)

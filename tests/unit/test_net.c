@@ -2,7 +2,9 @@
  * test_net.c — --resolve parsing, loopback names, hosts and resolv.conf
  * parsing, the DNS answer parser on hand-made packets, and real sockets
  * on 127.0.0.1: connects, deadlines, and a DNS round trip against a
- * forked stand-in server.
+ * forked stand-in server.  The HTTP proxy: URL parsing, NO_PROXY
+ * matching, base64, the CONNECT request bytes, answers from a stand-in
+ * proxy on a socket pair, and a tunnel through a forked one.
  *
  * net.c is included so that its static functions can be called.
  */
@@ -28,6 +30,8 @@ reset(void)
 	hosts_path = "/etc/hosts";
 	resolv_path = "/etc/resolv.conf";
 	dns_port = DNS_PORT;
+	net_set_proxy(NULL);
+	net_set_no_proxy(NULL);
 	err_clear();
 }
 
@@ -1115,6 +1119,697 @@ TEST(dns_connect)
 	reset();
 }
 
+/* ---- HTTP proxy ---- */
+
+static void
+proxy_reset(void)
+{
+	static const char *const vars[] = { "HTTPS_PROXY", "https_proxy",
+	    "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy" };
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		unsetenv(vars[i]);
+	reset();
+}
+
+/* Decoded "user:password" of the proxy set, "" when none. */
+static const char *
+proxy_cred_text(void)
+{
+	static char buf[PROXY_CRED_MAX + 1];
+	long n;
+
+	if (proxy.cred == NULL)
+		return "";
+	n = cred_decode(buf, PROXY_CRED_MAX, proxy.cred, proxy.cred_len);
+	buf[n < 0 ? 0 : n] = '\0';
+	return buf;
+}
+
+TEST(proxy_url_good)
+{
+	static const struct {
+		const char *url, *host;
+		int port;
+		const char *cred;
+	} good[] = {
+		{ "http://proxy.example:3128", "proxy.example", 3128, "" },
+		{ "HTTP://Proxy.Example:3128/", "Proxy.Example", 3128, "" },
+		{ "proxy.example:8080", "proxy.example", 8080, "" },
+		{ "http://proxy.example", "proxy.example", 1080, "" },
+		{ "http://proxy_1.example/", "proxy_1.example", 1080, "" },
+		{ "http://10.0.0.1:3128", "10.0.0.1", 3128, "" },
+		{ "http://[::1]:3128", "::1", 3128, "" },
+		{ "http://[2001:db8::1]", "2001:db8::1", 1080, "" },
+		{ "http://proxy:65535", "proxy", 65535, "" },
+		{ "http://user:pw@proxy:3128", "proxy", 3128, "user:pw" },
+		{ "http://user:pa%3Ass@proxy:1", "proxy", 1, "user:pa:ss" },
+		{ "http://us%40er:p@ss@proxy:1", "proxy", 1, "us@er:p@ss" },
+		{ "http://user@proxy:1", "proxy", 1, "user:" },
+		{ "http://Aladdin:open%20sesame@[::1]:1", "::1", 1,
+		    "Aladdin:open sesame" },
+		{ "http://%C3%A9t%C3%A9:%e2%82%ac@proxy:1", "proxy", 1,
+		    "\xc3\xa9t\xc3\xa9:\xe2\x82\xac" },
+	};
+	size_t i;
+
+	proxy_reset();
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		err_clear();
+		CHECK_INT(net_set_proxy(good[i].url), 0);
+		CHECK_INT(err_class(), ERR_OK);
+		CHECK_STR(proxy.host, good[i].host);
+		CHECK_INT(proxy.port, good[i].port);
+		CHECK_STR(proxy_cred_text(), good[i].cred);
+		if (t_failed_checks)
+			fprintf(stderr, "  for %s\n", good[i].url);
+	}
+	/* NULL and "" unset it. */
+	CHECK_INT(net_set_proxy(""), 0);
+	CHECK_STR(proxy.host, "");
+	CHECK_INT(net_set_proxy("http://proxy:1"), 0);
+	CHECK_INT(net_set_proxy(NULL), 0);
+	CHECK_STR(proxy.host, "");
+	proxy_reset();
+}
+
+TEST(proxy_url_refused)
+{
+	static const struct {
+		const char *url, *msg;
+	} bad[] = {
+		{ "https://secret:secret@proxy:3128", "proxy: https:// proxies "
+		    "are not supported; use an http:// proxy (TLS with the API "
+		    "still runs end to end through its tunnel)" },
+		{ "socks5h://secret@proxy:1080", "proxy: socks5h:// proxies "
+		    "are not supported, only http://" },
+		{ "://proxy:1", "proxy: not a proxy URL (want "
+		    "http://[USER:PASSWORD@]HOST[:PORT])" },
+		{ "ht tp://secret@proxy:1", "proxy: not a proxy URL (want "
+		    "http://[USER:PASSWORD@]HOST[:PORT])" },
+		{ "http://", NULL },
+		{ "http://:3128", NULL },
+		{ "http://secret@", NULL },
+		{ "http://proxy:", NULL },
+		{ "http://proxy:0", NULL },
+		{ "http://proxy:65536", NULL },
+		{ "http://proxy:080x", NULL },
+		{ "http://proxy:-1", NULL },
+		{ "http://proxy:3128/path", "proxy: a proxy URL has no path "
+		    "or query (want http://[USER:PASSWORD@]HOST[:PORT])" },
+		{ "http://proxy:3128?secret", NULL },
+		{ "http://proxy:3128#x", NULL },
+		{ "http://[::1", NULL },
+		{ "http://[::1]x", NULL },
+		{ "http://::1:3128", NULL },
+		{ "http://[127.0.0.1]:80", NULL },
+		{ "http://[nothost]:80", NULL },
+		{ "http://pro xy:1", NULL },
+		{ "http://pro%78y:1", NULL },
+		{ "http://user:sec%zzret@proxy:1", "proxy: bad user name or "
+		    "password (percent-encode special characters; at most 256 "
+		    "bytes) (want http://[USER:PASSWORD@]HOST[:PORT])" },
+		{ "http://user:secret%4@proxy:1", NULL },
+		{ "http://us%3Aer:secret@proxy:1", NULL },
+		{ "http://user:sec%0aret@proxy:1", NULL },
+		{ "http://user:sec%7fret@proxy:1", NULL },
+		{ "http://user:sec%00ret@proxy:1", NULL },
+		{ "http://user:sec\001ret@proxy:1", NULL },
+		{ "http://user:sec ret@proxy:1", NULL },
+		{ "http://user:sec\xc3\xa9ret@proxy:1", NULL },
+	};
+	char longcred[400], longhost[300];
+	size_t i;
+
+	proxy_reset();
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err_clear();
+		CHECK_INT(net_set_proxy("http://good:1"), 0);
+		CHECK_INT(net_set_proxy(bad[i].url), -1);
+		CHECK_INT(err_class(), ERR_USAGE);
+		if (bad[i].msg != NULL)
+			CHECK_STR(err_msg(), bad[i].msg);
+		/* The URL's secrets never reach a message. */
+		CHECK(strstr(err_msg(), "secret") == NULL);
+		/* A bad URL leaves no proxy, not the previous one. */
+		CHECK_STR(proxy.host, "");
+		if (t_failed_checks)
+			fprintf(stderr, "  for %s: %s\n", bad[i].url,
+			    err_msg());
+	}
+	/* 256 bytes of "user:password" fit, 257 do not. */
+	memset(longcred, 0, sizeof(longcred));
+	memcpy(longcred, "http://u:", 9);
+	memset(longcred + 9, 'p', 254);
+	strcat(longcred, "@proxy:1");
+	err_clear();
+	CHECK_INT(net_set_proxy(longcred), 0);
+	CHECK_INT(strlen(proxy_cred_text()), 256);
+	memset(longcred + 9, 'p', 255);
+	strcpy(longcred + 9 + 255, "@proxy:1");
+	CHECK_INT(net_set_proxy(longcred), -1);
+	CHECK_INT(err_class(), ERR_USAGE);
+	/* A host of 253 bytes is a name; 254 is not. */
+	err_clear();
+	memcpy(longhost, "http://", 7);
+	memset(longhost + 7, 'h', 253);
+	strcpy(longhost + 7 + 253, ":1");
+	CHECK_INT(net_set_proxy(longhost), 0);
+	memset(longhost + 7, 'h', 254);
+	strcpy(longhost + 7 + 254, ":1");
+	CHECK_INT(net_set_proxy(longhost), -1);
+	CHECK_INT(err_class(), ERR_USAGE);
+	proxy_reset();
+}
+
+TEST(proxy_from_env)
+{
+	proxy_reset();
+	CHECK_INT(net_proxy_from_env(NULL), 0);
+	CHECK_STR(proxy.host, "");
+	CHECK(no_proxy == NULL);
+
+	setenv("all_proxy", "http://p4:4", 1);
+	CHECK_INT(net_proxy_from_env(NULL), 0);
+	CHECK_STR(proxy.host, "p4");
+	setenv("ALL_PROXY", "http://p3:3", 1);
+	CHECK_INT(net_proxy_from_env(NULL), 0);
+	CHECK_STR(proxy.host, "p3");
+	setenv("https_proxy", "http://p2:2", 1);
+	CHECK_INT(net_proxy_from_env(NULL), 0);
+	CHECK_STR(proxy.host, "p2");
+	setenv("HTTPS_PROXY", "http://p1:1", 1);
+	CHECK_INT(net_proxy_from_env(NULL), 0);
+	CHECK_STR(proxy.host, "p1");
+	CHECK_INT(proxy.port, 1);
+	/* An empty variable is as good as unset. */
+	setenv("HTTPS_PROXY", "", 1);
+	CHECK_INT(net_proxy_from_env(NULL), 0);
+	CHECK_STR(proxy.host, "p2");
+	/* --proxy wins; --proxy "" turns the environment's proxy off. */
+	CHECK_INT(net_proxy_from_env("http://opt:9"), 0);
+	CHECK_STR(proxy.host, "opt");
+	CHECK_INT(net_proxy_from_env(""), 0);
+	CHECK_STR(proxy.host, "");
+	/* The message names where the bad URL came from. */
+	setenv("HTTPS_PROXY", "https://p1:1", 1);
+	CHECK_INT(net_proxy_from_env(NULL), -1);
+	CHECK_INT(err_class(), ERR_USAGE);
+	CHECK(strncmp(err_msg(), "HTTPS_PROXY: https:// proxies", 29) == 0);
+	err_clear();
+	unsetenv("HTTPS_PROXY");
+	setenv("https_proxy", "socks5://p:1", 1);
+	CHECK_INT(net_proxy_from_env(NULL), -1);
+	CHECK_STR(err_msg(), "https_proxy: socks5:// proxies are not "
+	    "supported, only http://");
+	err_clear();
+	CHECK_INT(net_proxy_from_env("http://p:0"), -1);
+	CHECK(strncmp(err_msg(), "--proxy: bad proxy host or port", 31) == 0);
+	err_clear();
+
+	/* NO_PROXY, else no_proxy; an empty one counts as unset. */
+	setenv("no_proxy", "low.example", 1);
+	CHECK_INT(net_proxy_from_env("http://p:1"), 0);
+	CHECK_STR(no_proxy, "low.example");
+	setenv("NO_PROXY", "up.example", 1);
+	CHECK_INT(net_proxy_from_env("http://p:1"), 0);
+	CHECK_STR(no_proxy, "up.example");
+	setenv("NO_PROXY", "", 1);
+	CHECK_INT(net_proxy_from_env("http://p:1"), 0);
+	CHECK_STR(no_proxy, "low.example");
+	proxy_reset();
+}
+
+TEST(no_proxy_table)
+{
+	static const struct {
+		const char *list, *host;
+		int port, want;
+	} cases[] = {
+		{ "example.com", "example.com", 443, 1 },
+		{ "example.com", "api.example.com", 443, 1 },
+		{ "example.com", "a.b.example.com", 443, 1 },
+		{ ".example.com", "api.example.com", 443, 1 },
+		{ ".example.com", "example.com", 443, 1 },
+		{ "*.example.com", "api.example.com", 443, 1 },
+		{ "*.example.com", "example.com", 443, 1 },
+		{ "example.com", "badexample.com", 443, 0 },
+		{ "example.com", "example.com.evil", 443, 0 },
+		{ "api.example.com", "example.com", 443, 0 },
+		{ "EXAMPLE.com", "Api.Example.COM", 443, 1 },
+		{ "example.com.", "api.example.com", 443, 1 },
+		{ "example.com", "api.example.com.", 443, 1 },
+		{ "other.org, example.com", "api.example.com", 443, 1 },
+		{ " other.org ,\texample.com\t", "api.example.com", 443, 1 },
+		{ "other.org,,", "api.example.com", 443, 0 },
+		{ "*", "api.turso.tech", 443, 1 },
+		{ "other.org,*", "api.turso.tech", 443, 1 },
+		{ "*x", "api.turso.tech", 443, 0 },
+		{ ".", "api.turso.tech", 443, 0 },
+		{ "", "api.turso.tech", 443, 0 },
+		{ "example.com:443", "api.example.com", 443, 1 },
+		{ "example.com:8443", "api.example.com", 443, 0 },
+		{ "example.com:bad", "api.example.com", 443, 0 },
+		{ "10.1.2.3", "10.1.2.3", 443, 1 },
+		{ "10.1.2.3", "10.1.2.4", 443, 0 },
+		{ "10.1.2.3:443", "10.1.2.3", 443, 1 },
+		{ "10.1.2.3:80", "10.1.2.3", 443, 0 },
+		{ "10.0.0.0/8", "10.200.3.4", 443, 1 },
+		{ "10.0.0.0/8", "11.0.0.1", 443, 0 },
+		{ "192.168.0.0/17", "192.168.127.255", 443, 1 },
+		{ "192.168.0.0/17", "192.168.128.0", 443, 0 },
+		{ "0.0.0.0/0", "203.0.113.9", 443, 1 },
+		{ "10.0.0.0/33", "10.0.0.1", 443, 0 },
+		{ "10.0.0.0/", "10.0.0.1", 443, 0 },
+		{ "10.0.0.0/8x", "10.0.0.1", 443, 0 },
+		/* An address entry never matches a name, nor a name entry an
+		 * address: NO_PROXY is read without resolving anything. */
+		{ "10.1.2.3", "api.turso.tech", 443, 0 },
+		{ "1.2.3", "1.2.3", 443, 1 },
+		{ "2001:db8::1", "2001:db8::1", 443, 1 },
+		{ "2001:db8::1", "2001:db8:0:0::1", 443, 1 },
+		{ "2001:db8::1", "2001:db8::2", 443, 0 },
+		{ "[2001:db8::1]", "2001:db8::1", 443, 1 },
+		{ "[2001:db8::1]:443", "2001:db8::1", 443, 1 },
+		{ "[2001:db8::1]:80", "2001:db8::1", 443, 0 },
+		{ "[2001:db8::1]x", "2001:db8::1", 443, 0 },
+		{ "[2001:db8::1", "2001:db8::1", 443, 0 },
+		{ "2001:db8::/32", "2001:db8:ffff::1", 443, 1 },
+		{ "2001:db8::/32", "2001:db9::1", 443, 0 },
+		{ "2001:db8::/129", "2001:db8::1", 443, 0 },
+		{ "10.0.0.0/8", "2001:db8::1", 443, 0 },
+	};
+	size_t i;
+
+	proxy_reset();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (no_proxy_match(cases[i].list, cases[i].host,
+		    cases[i].port) != cases[i].want) {
+			fprintf(stderr, "  NO_PROXY \"%s\" for %s:%d: want %d\n",
+			    cases[i].list, cases[i].host, cases[i].port,
+			    cases[i].want);
+			t_failed_checks++;
+		}
+	}
+	CHECK_INT(no_proxy_match(NULL, "api.turso.tech", 443), 0);
+
+	/* What net_connect() asks: no proxy, loopback, NO_PROXY. */
+	CHECK_INT(proxy_bypass("api.turso.tech", 443), 1);
+	CHECK_INT(net_set_proxy("http://proxy:3128"), 0);
+	CHECK_INT(proxy_bypass("api.turso.tech", 443), 0);
+	CHECK_INT(proxy_bypass("localhost", 443), 1);
+	CHECK_INT(proxy_bypass("127.0.0.1", 443), 1);
+	CHECK_INT(proxy_bypass("::1", 443), 1);
+	net_set_no_proxy("turso.tech");
+	CHECK_INT(proxy_bypass("api.turso.tech", 443), 1);
+	net_set_no_proxy("");
+	CHECK_INT(proxy_bypass("api.turso.tech", 443), 0);
+	proxy_reset();
+}
+
+TEST(proxy_base64)
+{
+	/* RFC 4648 §10, RFC 7617 §2, and the last two alphabet letters. */
+	static const struct {
+		const char *in, *out;
+	} v[] = {
+		{ "", "" },
+		{ "f", "Zg==" },
+		{ "fo", "Zm8=" },
+		{ "foo", "Zm9v" },
+		{ "foob", "Zm9vYg==" },
+		{ "fooba", "Zm9vYmE=" },
+		{ "foobar", "Zm9vYmFy" },
+		{ "Aladdin:open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ==" },
+		{ "\xfb\xff", "+/8=" },
+		{ "\xff\xff\xff", "////" },
+	};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		CHECK_INT(b64_encode(out, (const unsigned char *)v[i].in,
+		    strlen(v[i].in)), strlen(v[i].out));
+		CHECK_STR(out, v[i].out);
+	}
+	/* The longest credential fills its buffer exactly. */
+	{
+		unsigned char cred[PROXY_CRED_MAX];
+		char b64[PROXY_CRED_B64_MAX];
+
+		memset(cred, 'x', sizeof(cred));
+		CHECK_INT(b64_encode(b64, cred, sizeof(cred)),
+		    PROXY_CRED_B64_MAX - 1);
+	}
+}
+
+#define UA	"User-Agent: turso-token/" TT_VERSION "\r\n"
+
+TEST(proxy_request_bytes)
+{
+	static const char plain[] =
+	    "CONNECT api.turso.tech:443 HTTP/1.1\r\n"
+	    "Host: api.turso.tech:443\r\n"
+	    UA
+	    "\r\n";
+	static const char auth[] =
+	    "CONNECT api.turso.tech:8443 HTTP/1.1\r\n"
+	    "Host: api.turso.tech:8443\r\n"
+	    UA
+	    "Proxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"
+	    "\r\n";
+	static const char v6[] =
+	    "CONNECT [2001:db8::1]:443 HTTP/1.1\r\n"
+	    "Host: [2001:db8::1]:443\r\n"
+	    UA
+	    "\r\n";
+	char out[PROXY_REQUEST_MAX];
+	long n;
+
+	proxy_reset();
+	CHECK_INT(net_set_proxy("http://proxy:3128"), 0);
+	n = proxy_request(out, sizeof(out), "api.turso.tech", 443);
+	CHECK_MEM(out, n, plain, sizeof(plain) - 1);
+	n = proxy_request(out, sizeof(out), "2001:db8::1", 443);
+	CHECK_MEM(out, n, v6, sizeof(v6) - 1);
+	CHECK_INT(net_set_proxy("http://Aladdin:open%20sesame@proxy:3128"), 0);
+	n = proxy_request(out, sizeof(out), "api.turso.tech", 8443);
+	CHECK_MEM(out, n, auth, sizeof(auth) - 1);
+	/* No room: nothing half-built is left, and it says so. */
+	CHECK_INT(proxy_request(out, 100, "api.turso.tech", 443), -1);
+	CHECK_INT(err_class(), ERR_LOCAL);
+	for (n = 0; n < 100 && out[n] == '\0'; n++)
+		;
+	CHECK_INT(n, 100);
+	/* A host that would split the request line never goes out. */
+	err_clear();
+	CHECK_INT(proxy_request(out, sizeof(out), "a.example\r\nX: y", 443),
+	    -1);
+	CHECK_INT(err_class(), ERR_NET);
+	err_clear();
+	CHECK_INT(proxy_request(out, sizeof(out), "a b", 443), -1);
+	/* The longest host and credential fit the request buffer. */
+	{
+		char url[600], host[NET_HOST_MAX + 1];
+
+		err_clear();
+		memset(host, 'h', NET_HOST_MAX);
+		host[NET_HOST_MAX] = '\0';
+		strcpy(url, "http://u:");
+		memset(url + 9, 'p', 254);
+		strcpy(url + 9 + 254, "@proxy:1");
+		CHECK_INT(net_set_proxy(url), 0);
+		CHECK(proxy_request(out, sizeof(out), host, 65535) > 0);
+		CHECK_INT(err_class(), ERR_OK);
+	}
+	proxy_reset();
+}
+
+/*
+ * Run proxy_tunnel() against a stand-in proxy that answers with the
+ * len bytes of answer (then closes when close_after).  What the client
+ * sent is left in sent (NUL-terminated).  Returns proxy_tunnel()'s result
+ * and leaves the client's end in *fd and the proxy's in *peer, or closes
+ * them when fd is NULL.
+ */
+static int
+tunnel_with(const char *answer, size_t len, int close_after, char *sent,
+    size_t cap, int *fd, int *peer)
+{
+	ssize_t n;
+	int sv[2], r;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		return -2;
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	if (write(sv[1], answer, len) != (ssize_t)len)
+		return -2;
+	if (close_after)
+		shutdown(sv[1], SHUT_WR);
+	r = proxy_tunnel(sv[0], "api.turso.tech", 443);
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	n = read(sv[1], sent, cap - 1);
+	sent[n < 0 ? 0 : n] = '\0';
+	if (fd != NULL) {
+		*fd = sv[0];
+		*peer = sv[1];
+	} else {
+		close(sv[0]);
+		close(sv[1]);
+	}
+	return r;
+}
+
+#define TUNNEL(a, close_after) \
+	tunnel_with((a), sizeof(a) - 1, (close_after), sent, sizeof(sent), \
+	    NULL, NULL)
+
+TEST(proxy_answers)
+{
+	static const char ok11[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+	static const char ok10[] = "HTTP/1.0 200 Connection established\r\n"
+	    "Proxy-agent: tinyproxy/1.11.1\r\n\r\n";
+	static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\n"
+	    "HTTP/1.1 200 OK\r\n\r\n";
+	static const char lf_only[] = "HTTP/1.1 200 OK\n\n";
+	static const char a407[] = "HTTP/1.1 407 Proxy Authentication "
+	    "Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\n"
+	    "Content-Length: 5\r\n\r\nnope!";
+	static const char a403[] = "HTTP/1.0 403 Forbidden\r\n\r\n<html>";
+	static const char a502[] = "HTTP/1.1 502 Bad \xe2\x80\xae Gateway\r\n"
+	    "Content-Length: 0\r\n\r\n";
+	static const char a403bare[] = "HTTP/1.1 403\r\n\r\n";
+	static const char a100only[] = "HTTP/1.1 100 Continue\r\n\r\n"
+	    "HTTP/1.1 503 Busy\r\n\r\n";
+	static const char extra[] = "HTTP/1.1 200 OK\r\n\r\n\x16\x03\x03";
+	static const char cut[] = "HTTP/1.1 200 OK\r\n";
+	static const char ssh[] = "SSH-2.0-OpenSSH_9.2\r\n";
+	static const char ctl[] = "HTTP/1.1 200 O\033K\r\n\r\n";
+	char sent[2048];
+	unsigned char buf[16];
+	int fd, peer;
+
+	proxy_reset();
+	CHECK_INT(net_set_proxy("http://Aladdin:open%20sesame@proxy:3128"), 0);
+
+	/* 200: the tunnel is open, the request went out whole, and the
+	 * server's first bytes after it are the caller's to read. */
+	CHECK_INT(tunnel_with(ok11, sizeof(ok11) - 1, 0, sent, sizeof(sent),
+	    &fd, &peer), 0);
+	CHECK_STR(sent, "CONNECT api.turso.tech:443 HTTP/1.1\r\n"
+	    "Host: api.turso.tech:443\r\n" UA
+	    "Proxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n");
+	CHECK_INT(write(peer, "\x16\x03\x03hello", 8), 8);
+	CHECK_INT(net_read(fd, buf, sizeof(buf)), 8);
+	CHECK_MEM(buf, 8, "\x16\x03\x03hello", 8);
+	close(fd);
+	close(peer);
+	CHECK_INT(err_class(), ERR_OK);
+
+	CHECK_INT(TUNNEL(ok10, 0), 0);
+	CHECK_INT(TUNNEL(interim, 0), 0);
+	CHECK_INT(TUNNEL(lf_only, 0), 0);
+	CHECK_INT(err_class(), ERR_OK);
+
+	/* Refusals: exit 4 with the proxy's status and reason. */
+	CHECK_INT(TUNNEL(a407, 0), -1);
+	CHECK_INT(err_class(), ERR_NET);
+	CHECK_STR(err_msg(), "proxy proxy port 3128 refused the tunnel to "
+	    "api.turso.tech port 443: 407 Proxy Authentication Required "
+	    "(the proxy refused the user name and password)");
+	err_clear();
+	CHECK_INT(net_set_proxy("http://proxy:3128"), 0);
+	CHECK_INT(TUNNEL(a407, 0), -1);
+	CHECK(strstr(err_msg(), ": 407 Proxy Authentication Required (the "
+	    "proxy wants a user name and password: "
+	    "http://USER:PASSWORD@HOST:PORT)") != NULL);
+	err_clear();
+	CHECK_INT(TUNNEL(a403, 1), -1);
+	CHECK_INT(err_class(), ERR_NET);
+	CHECK_STR(err_msg(), "proxy proxy port 3128 refused the tunnel to "
+	    "api.turso.tech port 443: 403 Forbidden");
+	err_clear();
+	CHECK_INT(TUNNEL(a502, 0), -1);
+	CHECK_INT(err_class(), ERR_NET);
+	CHECK_STR(err_msg(), "proxy proxy port 3128 refused the tunnel to "
+	    "api.turso.tech port 443: 502 Bad \\xe2\\x80\\xae Gateway");
+	err_clear();
+	CHECK_INT(TUNNEL(a403bare, 0), -1);
+	CHECK(strstr(err_msg(), "port 443: 403") != NULL);
+	CHECK(strstr(err_msg(), "port 443: 403 ") == NULL);
+	err_clear();
+	CHECK_INT(TUNNEL(a100only, 0), -1);
+	CHECK(strstr(err_msg(), "port 443: 503 Busy") != NULL);
+	err_clear();
+
+	/* Anything after a 2xx head is a protocol error: it cannot be the
+	 * server's, which has not seen our ClientHello yet. */
+	CHECK_INT(TUNNEL(extra, 0), -1);
+	CHECK_INT(err_class(), ERR_NET);
+	CHECK_STR(err_msg(), "proxy proxy port 3128: bytes after its answer "
+	    "to CONNECT, before the tunnel was used");
+	err_clear();
+	CHECK_INT(TUNNEL(cut, 1), -1);
+	CHECK_INT(err_class(), ERR_NET);
+	CHECK_STR(err_msg(), "proxy proxy port 3128: answer to CONNECT: "
+	    "connection closed before the response was complete");
+	err_clear();
+	CHECK_INT(TUNNEL(ssh, 1), -1);
+	CHECK_INT(err_class(), ERR_NET);
+	CHECK_STR(err_msg(), "proxy proxy port 3128: answer to CONNECT: "
+	    "response does not start with a status line");
+	err_clear();
+	CHECK_INT(TUNNEL(ctl, 1), -1);
+	CHECK_INT(err_class(), ERR_NET);
+	CHECK(strstr(err_msg(), "control character") != NULL);
+	err_clear();
+	proxy_reset();
+}
+
+TEST(proxy_answer_bounds)
+{
+	static char big[HTTP_HEAD_MAX + 1024];
+	struct timespec t0;
+	char sent[2048];
+	size_t n;
+
+	proxy_reset();
+	CHECK_INT(net_set_proxy("http://proxy:3128"), 0);
+	/* A head over HTTP_HEAD_MAX. */
+	n = (size_t)snprintf(big, sizeof(big), "HTTP/1.1 200 OK\r\nX: ");
+	memset(big + n, 'a', sizeof(big) - n);
+	CHECK_INT(tunnel_with(big, sizeof(big), 1, sent, sizeof(sent), NULL,
+	    NULL), -1);
+	CHECK_INT(err_class(), ERR_NET);
+	CHECK_STR(err_msg(), "proxy proxy port 3128: answer to CONNECT: "
+	    "response head larger than 16384 bytes");
+
+	/* A proxy that says nothing: the connect timeout ends the wait. */
+	err_clear();
+	net_set_connect_timeout(200);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_INT(tunnel_with("", 0, 0, sent, sizeof(sent), NULL, NULL), -1);
+	CHECK(elapsed_s(&t0) >= 0.19);
+	CHECK(elapsed_s(&t0) < 2.0);
+	CHECK_STR(err_msg(), "proxy proxy port 3128: answer to CONNECT: "
+	    "timed out (--connect-timeout)");
+	/* Or the overall deadline, when it comes first. */
+	err_clear();
+	net_set_connect_timeout(0);
+	net_set_deadline(200);
+	CHECK_INT(tunnel_with("", 0, 0, sent, sizeof(sent), NULL, NULL), -1);
+	CHECK_STR(err_msg(), "proxy proxy port 3128: answer to CONNECT: "
+	    "timed out after 200 ms (--max-time)");
+	proxy_reset();
+}
+
+/* A stand-in proxy: accept once, read the request head, answer 200, then
+ * send the request back through the "tunnel" and close. */
+static pid_t
+fake_proxy(int lfd)
+{
+	char req[2048];
+	size_t n = 0;
+	ssize_t r;
+	pid_t pid;
+	int fd;
+
+	if ((pid = fork()) != 0) {
+		close(lfd);
+		return pid;
+	}
+	alarm(5);
+	if ((fd = accept(lfd, NULL, NULL)) == -1)
+		_exit(1);
+	while (n < sizeof(req) - 1 && (r = read(fd, req + n,
+	    sizeof(req) - 1 - n)) > 0) {
+		n += r;
+		req[n] = '\0';
+		if (strstr(req, "\r\n\r\n") != NULL)
+			break;
+	}
+	if (write(fd, "HTTP/1.1 200 OK\r\n\r\n", 19) != 19)
+		_exit(1);
+	/* Apart, so the client has surely read the head first. */
+	usleep(50000);
+	if (write(fd, req, n) != (ssize_t)n)
+		_exit(1);
+	close(fd);
+	_exit(0);
+}
+
+TEST(proxy_connect_e2e)
+{
+	static const char want[] =
+	    "CONNECT api.turso.tech:443 HTTP/1.1\r\n"
+	    "Host: api.turso.tech:443\r\n" UA
+	    "Proxy-Authorization: Basic dXNlcjpwdw==\r\n\r\n";
+	char url[128], spec[64], msg[128];
+	unsigned char buf[1024];
+	size_t got = 0;
+	long r;
+	int lfd, port, fd, dead, direct;
+	pid_t pid;
+
+	proxy_reset();
+	/* The proxy's name goes through --resolve like any other. */
+	CHECK((lfd = listener(&port)) != -1);
+	snprintf(spec, sizeof(spec), "proxy.test:%d:127.0.0.1", port);
+	CHECK_INT(net_resolve_add(spec), 0);
+	snprintf(url, sizeof(url), "http://user:pw@proxy.test:%d", port);
+	CHECK_INT(net_set_proxy(url), 0);
+	CHECK((pid = fake_proxy(lfd)) > 0);
+	fd = net_connect("api.turso.tech", 443);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		while (got < sizeof(buf) &&
+		    (r = net_read(fd, buf + got, sizeof(buf) - got)) > 0)
+			got += r;
+		CHECK_MEM(buf, got, want, sizeof(want) - 1);
+		close(fd);
+	} else {
+		fprintf(stderr, "  %s\n", err_msg());
+	}
+	reap(pid);
+	CHECK_INT(err_class(), ERR_OK);
+
+	/* The proxy is down: 4, and the message says it was the proxy. */
+	CHECK((dead = dead_port()) > 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", dead);
+	CHECK_INT(net_set_proxy(url), 0);
+	CHECK_INT(net_connect("api.turso.tech", 443), -1);
+	CHECK_INT(err_class(), ERR_NET);
+	snprintf(msg, sizeof(msg), "proxy: cannot connect to 127.0.0.1 port "
+	    "%d: connection refused", dead);
+	CHECK_STR(err_msg(), msg);
+
+	/* Loopback and NO_PROXY hosts go direct, past the dead proxy. */
+	err_clear();
+	CHECK((lfd = listener(&port)) != -1);
+	direct = net_connect("127.0.0.1", port);
+	CHECK(direct >= 0);
+	if (direct >= 0)
+		close(direct);
+	snprintf(spec, sizeof(spec), "api.turso.tech:%d:127.0.0.1", port);
+	CHECK_INT(net_resolve_add(spec), 0);
+	CHECK_INT(net_connect("api.turso.tech", port), -1);
+	err_clear();
+	net_set_no_proxy("example.org, turso.tech");
+	direct = net_connect("api.turso.tech", port);
+	CHECK(direct >= 0);
+	if (direct >= 0)
+		close(direct);
+	net_set_no_proxy("*");
+	direct = net_connect("api.turso.tech", port);
+	CHECK(direct >= 0);
+	if (direct >= 0)
+		close(direct);
+	CHECK_INT(err_class(), ERR_OK);
+	close(lfd);
+	proxy_reset();
+}
+
 const struct t_case t_cases_net[] = {
 	T(resolve_good),
 	T(resolve_bad),
@@ -1140,5 +1835,14 @@ const struct t_case t_cases_net[] = {
 	T(write_closed_peer),
 	T(dns_round_trip),
 	T(dns_connect),
+	T(proxy_url_good),
+	T(proxy_url_refused),
+	T(proxy_from_env),
+	T(no_proxy_table),
+	T(proxy_base64),
+	T(proxy_request_bytes),
+	T(proxy_answers),
+	T(proxy_answer_bounds),
+	T(proxy_connect_e2e),
 	T_END
 };

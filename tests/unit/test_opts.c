@@ -78,7 +78,8 @@ TEST(opts_usage_errors)
 	static const char *const unknown[] = { "create", "x", "--bogus", NULL };
 	static const char *const nocmd[] = { "frobnicate", NULL };
 	static const char *const noname[] = { "create", NULL };
-	static const char *const two[] = { "create", "a", "b", NULL };
+	static const char *const two[] = { "create", "a", "b", "--out", "f",
+	    NULL };
 	static const char *const grp[] = { "create", "a", "--group", "g",
 	    "--scope", "read", NULL };
 	static const char *const noscope[] = { "create", "a", "--org", "o",

@@ -228,7 +228,44 @@ TEST(text_json_quote_cases)
 	CHECK(round_trip("", 0));
 }
 
+TEST(text_retry_after_forms)
+{
+	/* 784111777 is Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example). */
+	CHECK_INT(text_retry_after("120", 0), 120);
+	CHECK_INT(text_retry_after("0", 0), 0);
+	CHECK_INT(text_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111700),
+	    77);
+	CHECK_INT(text_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111800),
+	    0);
+	CHECK_INT(text_retry_after("Wed, 29 Feb 2028 00:00:00 GMT", 1835395200),
+	    0);
+	CHECK_INT(text_retry_after("Wed, 01 Mar 2028 00:00:00 GMT", 1835395200),
+	    86400);
+	CHECK_INT(text_retry_after("", 0), -1);
+	CHECK_INT(text_retry_after("-5", 0), -1);
+	CHECK_INT(text_retry_after("1.5", 0), -1);
+	CHECK_INT(text_retry_after("99999999999", 0), -1);
+	CHECK_INT(text_retry_after("Sun, 06 Nov 1994 08:49:37 UTC", 0), -1);
+	CHECK_INT(text_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", 0), -1);
+	CHECK_INT(text_retry_after("Sun, 06 Foo 1994 08:49:37 GMT", 0), -1);
+	CHECK_INT(text_retry_after("Sun, 06 Nov 1994 25:49:37 GMT", 0), -1);
+	CHECK_INT(text_retry_after("Sun, 06 Nov 1994 08:49:37 GMTX", 0), -1);
+}
+
+TEST(text_rfc3339_cases)
+{
+	char b[TEXT_RFC3339_MAX];
+
+	CHECK_INT(text_rfc3339(b, sizeof(b), 0), 0);
+	CHECK_STR(b, "1970-01-01T00:00:00Z");
+	CHECK_INT(text_rfc3339(b, sizeof(b), 1835395200), 0);
+	CHECK_STR(b, "2028-02-29T00:00:00Z");
+	CHECK_INT(text_rfc3339(b, sizeof(b) - 1, 0), -1);
+	CHECK_INT(text_rfc3339(b, sizeof(b), 253402300800LL), -1);
+}
+
 const struct t_case t_cases_text[] = {
+	T(text_retry_after_forms), T(text_rfc3339_cases),
 	T(text_escape_ascii),
 	T(text_escape_utf8),
 	T(text_escape_malformed),
