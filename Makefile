@@ -10,17 +10,19 @@ BEARSSL_SRC = $(BUILD)/bearssl
 JSMN_SRC = $(BUILD)/jsmn
 BEARSSL_OUT = $(BUILD)/bearssl-$(notdir $(CC))
 BEARSSL_LIB = $(BEARSSL_OUT)/libbearssl.a
+# Objects of the program; make dist gives each target its own.
+OBJDIR = $(BUILD)/obj
 
 MODS = main opts cred cmd out api buf http tls ca roots net json text store err
 SRCS = $(MODS:%=src/%.c)
 HDRS = $(wildcard src/*.h)
-OBJS = $(MODS:%=$(BUILD)/obj/%.o)
+OBJS = $(MODS:%=$(OBJDIR)/%.o)
 INC = -Isrc -I$(BEARSSL_SRC)/inc -I$(JSMN_SRC)
 DEFS = -DTT_VERSION='"$(VERSION)"' -DTT_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL
 
 UNIT_SRCS = tests/unit/t_main.c tests/unit/test_http.c tests/unit/test_json.c \
 	tests/unit/test_text.c tests/unit/test_net.c tests/unit/test_opts.c \
-	tests/unit/test_store.c tests/unit/test_err.c
+	tests/unit/test_store.c tests/unit/test_err.c tests/unit/test_wide.c
 UNIT_MODS = src/http.c src/json.c src/text.c src/store.c src/err.c src/opts.c src/buf.c
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 
@@ -32,19 +34,19 @@ turso-token: $(OBJS) $(BEARSSL_LIB)
 # A test build whose clock the tests can set (TT_TEST_NOW): only tls.c
 # differs.  Never installed; scripts/check-build proves the real one
 # ignores TT_TEST_NOW.
-$(BUILD)/obj/tls-testclock.o: src/tls.c $(HDRS) $(BUILD)/.sources config.mk
+$(OBJDIR)/tls-testclock.o: src/tls.c $(HDRS) $(BUILD)/.sources config.mk
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEFS) -DTT_TEST_CLOCK $(INC) -c -o $@ src/tls.c
 
-$(BUILD)/turso-token-testclock: $(OBJS) $(BUILD)/obj/tls-testclock.o $(BEARSSL_LIB)
-	$(CC) $(LDFLAGS) -o $@ $(filter-out $(BUILD)/obj/tls.o,$(OBJS)) \
-		$(BUILD)/obj/tls-testclock.o $(BEARSSL_LIB)
+$(BUILD)/turso-token-testclock: $(OBJS) $(OBJDIR)/tls-testclock.o $(BEARSSL_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(OBJDIR)/tls.o,$(OBJS)) \
+		$(OBJDIR)/tls-testclock.o $(BEARSSL_LIB)
 
 # The same link with symbols, for scripts/check-build.
 $(BUILD)/turso-token.full: $(OBJS) $(BEARSSL_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(BEARSSL_LIB)
 
-$(BUILD)/obj/%.o: src/%.c $(HDRS) $(BUILD)/.sources config.mk
-	@mkdir -p $(BUILD)/obj
+$(OBJDIR)/%.o: src/%.c $(HDRS) $(BUILD)/.sources config.mk
+	@mkdir -p $(OBJDIR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEFS) $(INC) -c -o $@ $<
 
 # Build tools are installed (scripts/bootstrap) and the sources fetched
@@ -56,9 +58,43 @@ $(BUILD)/.sources: third_party/pins third_party/fetch.sh scripts/bootstrap
 		sh third_party/fetch.sh $(BUILD); fi
 	touch $@
 
+# BEARSSL_SRC may lie outside the checkout: its directory is mapped away
+# too, for reproducible builds.
 $(BEARSSL_LIB): $(BUILD)/.sources third_party/bearssl.mk
 	$(MAKE) -f third_party/bearssl.mk SRC=$(BEARSSL_SRC) OUT=$(BEARSSL_OUT) \
-		CC="$(CC)" CFLAGS="$(BEARSSL_CFLAGS)"
+		CC="$(CC)" AR="$(AR)" CFLAGS="$(BEARSSL_CFLAGS) \
+		-ffile-prefix-map=$(abspath $(BEARSSL_SRC))=bearssl"
+
+# Release binaries: one sub-make per target (config.mk: DIST_ARCHS), with
+# that target's compiler and ar, and its own objects and BearSSL build in
+# build/dist-ARCH/, linked static and stripped into dist/.  The link is
+# redone every time (it is cheap); objects and BearSSL only when stale.
+DIST_BINS = $(DIST_ARCHS:%=dist/turso-token-%)
+
+dist:
+	sh scripts/bootstrap dist
+	$(MAKE) dist-files
+
+dist-files: $(DIST_BINS)
+	cd dist && sha256sum $(DIST_BINS:dist/%=%) > SHA256SUMS.tmp && \
+		mv SHA256SUMS.tmp SHA256SUMS
+
+dist/turso-token-%: $(BUILD)/.sources FORCE
+	$(MAKE) CC="$(DIST_CC_$*)" AR="$(DIST_AR_$*)" \
+		OBJDIR=$(BUILD)/dist-$*/obj BEARSSL_OUT=$(BUILD)/dist-$*/bearssl \
+		DIST_BIN=$@ dist-link
+
+dist-link: $(OBJS) $(BEARSSL_LIB)
+	@mkdir -p $(dir $(DIST_BIN))
+	$(CC) $(LDFLAGS) $(STRIP_FLAG) -o $(DIST_BIN) $(OBJS) $(BEARSSL_LIB)
+
+FORCE:
+
+# The unit tests again for 32-bit ARM (size_t of 32 bits, time_t of 64),
+# static musl, run under qemu-arm-static by make test; no sanitizers there.
+$(BUILD)/unit-armv7: $(UNIT_SRCS) $(UNIT_MODS) $(HDRS) $(BUILD)/.sources config.mk
+	$(DIST_CC_armv7) $(CPPFLAGS) $(CFLAGS) -g $(DEFS) $(INC) $(LDFLAGS) \
+		-o $@ $(UNIT_SRCS) $(UNIT_MODS)
 
 # Unit tests: host compiler, AddressSanitizer and UBSan.
 $(BUILD)/unit: $(UNIT_SRCS) $(UNIT_MODS) $(HDRS) $(BUILD)/.sources
@@ -114,8 +150,9 @@ check-deps:
 test: check-deps
 	$(MAKE) turso-token $(BUILD)/turso-token.full $(BUILD)/turso-token-testclock \
 		$(BUILD)/unit \
-		$(BUILD)/turso-token.san $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
-	sh scripts/test ./turso-token $(BUILD)/unit $(BUILD)/turso-token.full \
+		$(BUILD)/turso-token.san $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) \
+		dist-files $(BUILD)/unit-armv7
+	DIST=dist UNIT32=$(BUILD)/unit-armv7 sh scripts/test ./turso-token $(BUILD)/unit $(BUILD)/turso-token.full \
 		$(BUILD)/turso-token.san $(BUILD)/fuzz
 
 fuzz:
@@ -138,9 +175,11 @@ install: turso-token
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/bearssl-* $(BUILD)/unit $(BUILD)/turso-token.full turso-token \
+		$(BUILD)/dist-* $(BUILD)/unit-armv7 dist \
 		$(BUILD)/san $(BUILD)/turso-token.san $(BUILD)/fuzz
 
 distclean:
-	rm -rf $(BUILD) turso-token
+	rm -rf $(BUILD) turso-token dist
 
-.PHONY: all check-deps test fuzz demo roots install clean distclean
+.PHONY: all check-deps test fuzz demo roots install clean distclean dist \
+	dist-files dist-link FORCE

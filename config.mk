@@ -11,15 +11,31 @@ CC = musl-gcc
 HOSTCC = cc
 
 CPPFLAGS = -D_GNU_SOURCE
-CFLAGS = -std=gnu11 -Os -Wall -Wextra -ffunction-sections -fdata-sections
+# Reproducible builds: the checkout's directory is never recorded in the
+# output (__FILE__, debug info), so every directory builds the same bytes.
+REPRO_FLAGS = -ffile-prefix-map=$(CURDIR)=.
+CFLAGS = -std=gnu11 -Os -Wall -Wextra -ffunction-sections -fdata-sections \
+	$(REPRO_FLAGS)
 LDFLAGS = -static -Wl,--gc-sections
 # The installed binary is stripped; build/turso-token.full keeps symbols.
 STRIP_FLAG = -s
 
 # BearSSL: no /dev/urandom fallback (entropy comes from getrandom(2)).
-BEARSSL_CFLAGS = -Os -ffunction-sections -fdata-sections -DBR_USE_URANDOM=0
+BEARSSL_CFLAGS = -Os -ffunction-sections -fdata-sections -DBR_USE_URANDOM=0 \
+	$(REPRO_FLAGS)
 
 # The clock floor: certificates are never checked against a time earlier
 # than this.  From SOURCE_DATE_EPOCH, else the last commit, never the wall
 # clock, so that a build is reproducible.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+# Release targets (make dist): dist/turso-token-ARCH for each, built with
+# Debian's musl wrapper for that architecture and the matching ar
+# (scripts/bootstrap dist installs them).
+DIST_ARCHS = x86_64 aarch64 armv7
+DIST_CC_x86_64 = musl-gcc
+DIST_AR_x86_64 = ar
+DIST_CC_aarch64 = aarch64-linux-musl-gcc
+DIST_AR_aarch64 = aarch64-linux-gnu-ar
+DIST_CC_armv7 = arm-linux-musleabihf-gcc
+DIST_AR_armv7 = arm-linux-gnueabihf-ar

@@ -25,6 +25,8 @@
 #define API_TARGET_MAX		(API_PREFIX_MAX + 128 + 2 * 3 * API_SEGMENT_MAX)
 /* Create body: organization, group and every scope, quoted. */
 #define API_REQBODY_MAX		2048
+/* What a request is, for its messages: a verb and two quoted names. */
+#define API_WHAT_MAX		200
 /* Server text kept for an error message. */
 #define API_SERVER_MSG_MAX	240
 /* Host header: host, brackets, colon, port. */
@@ -471,7 +473,7 @@ int
 api_create_token(const struct api *a, const char *name,
     const struct api_restrict *r, struct api_created *out)
 {
-	char path[API_TARGET_MAX], reqbody[API_REQBODY_MAX], what[96];
+	char path[API_TARGET_MAX], reqbody[API_REQBODY_MAX], what[API_WHAT_MAX];
 	struct http_response resp = { 0 };
 	int rc;
 
@@ -499,7 +501,7 @@ api_create_token(const struct api *a, const char *name,
 int
 api_revoke_token(const struct api *a, const char *name)
 {
-	char path[API_TARGET_MAX], what[96];
+	char path[API_TARGET_MAX], what[API_WHAT_MAX];
 	struct http_response resp = { 0 };
 	int rc;
 
@@ -514,7 +516,7 @@ api_revoke_token(const struct api *a, const char *name)
 int
 api_revoke_org_token(const struct api *a, const char *org, const char *id)
 {
-	char path[API_TARGET_MAX], what[160];
+	char path[API_TARGET_MAX], what[API_WHAT_MAX];
 	struct http_response resp = { 0 };
 	int rc;
 
@@ -593,6 +595,158 @@ api_list_tokens(const struct api *a, const char *org, struct json *j,
 	if (*tokens < 0 || json_type(j, *tokens) != JSON_ARRAY)
 		return err_set(ERR_PROTO, "%s: response has no \"tokens\" array",
 		    what);
+	return 0;
+}
+
+static const char *
+kind_path(enum api_db_kind kind)
+{
+	return kind == API_DATABASE ? "databases" : "groups";
+}
+
+/* {"permissions":{"read_attach":{"databases":["a","b"]}}}, lists split. */
+static int
+attach_body(const struct api_db_token *t, char *dst, size_t cap)
+{
+	struct buf b = BUF_INIT(dst, cap - 1);
+	char one[API_SEGMENT_MAX + 1];
+	const char *p, *c;
+	size_t len;
+	int i, first = 1;
+
+	buf_str(&b, "{\"permissions\":{\"read_attach\":{\"databases\":[");
+	for (i = 0; i < t->nattach; i++)
+		for (p = t->attach[i]; p != NULL; p = c != NULL ? c + 1 : NULL) {
+			c = strchr(p, ',');
+			len = c != NULL ? (size_t)(c - p) : strlen(p);
+			if (len >= sizeof(one)) {
+				b.over = 1;
+				break;
+			}
+			memcpy(one, p, len);
+			one[len] = '\0';
+			if (!first)
+				buf_str(&b, ",");
+			buf_json(&b, one);
+			first = 0;
+		}
+	buf_str(&b, "]}}}");
+	if (b.over)
+		return err_set(ERR_USAGE, "--attach: names too long or not UTF-8");
+	dst[b.len] = '\0';
+	return 0;
+}
+
+int
+api_create_db_token(const struct api *a, const struct api_db_token *t,
+    struct api_created *out)
+{
+	char path[API_TARGET_MAX], reqbody[API_REQBODY_MAX], what[API_WHAT_MAX];
+	const char *authz = t->read_only ? "read-only" : "full-access";
+	struct http_response resp = { 0 };
+	struct json j;
+	int rc = -1, k;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(what, sizeof(what), "%s token for \"%.64s/%.64s\"",
+	    t->kind == API_DATABASE ? "database" : "group", t->org, t->name);
+	if (t->expiration != NULL)
+		k = target(a, path, sizeof(path), "/v1/organizations/%s/%s/%s/"
+		    "auth/tokens?expiration=%s&authorization=%s", t->org,
+		    kind_path(t->kind), t->name, t->expiration, authz);
+	else
+		k = target(a, path, sizeof(path), "/v1/organizations/%s/%s/%s/"
+		    "auth/tokens?authorization=%s", t->org, kind_path(t->kind),
+		    t->name, authz);
+	if (k != 0 || (t->nattach > 0 &&
+	    attach_body(t, reqbody, sizeof(reqbody)) != 0))
+		return -1;
+	if (request(a, "POST", path, t->nattach > 0 ? reqbody : NULL,
+	    &resp) != 0)
+		goto out;
+	if (resp.status < 200 || resp.status > 299) {
+		status_error(what, &resp);
+		goto out;
+	}
+	if (parse_object(what, &resp, &j) != 0)
+		goto out;
+	k = json_get(&j, 0, "jwt");
+	if (k == -2 || k < 0 || json_type(&j, k) != JSON_STRING ||
+	    json_string(&j, k, out->token, sizeof(out->token)) < 0) {
+		err_reset(ERR_PROTO, "%s: response has no valid \"jwt\" string",
+		    what);
+		goto out;
+	}
+	if (!text_is_token(out->token, strlen(out->token))) {
+		err_set(ERR_PROTO, "%s: the token in the response is empty or "
+		    "holds spaces or control characters; refused", what);
+		goto out;
+	}
+	snprintf(out->name, sizeof(out->name), "%s/%s", t->org, t->name);
+	rc = 0;
+out:
+	forget_body(&resp);
+	if (rc != 0)
+		explicit_bzero(out, sizeof(*out));
+	return rc;
+}
+
+int
+api_rotate_db_creds(const struct api *a, enum api_db_kind kind,
+    const char *org, const char *name)
+{
+	char path[API_TARGET_MAX], what[API_WHAT_MAX];
+	struct http_response resp = { 0 };
+
+	snprintf(what, sizeof(what), "rotate the credentials of %s \"%.64s/"
+	    "%.64s\"", kind == API_DATABASE ? "database" : "group", org, name);
+	if (target(a, path, sizeof(path), "/v1/organizations/%s/%s/%s/auth/"
+	    "rotate", org, kind_path(kind), name) != 0)
+		return -1;
+	if (request(a, "POST", path, NULL, &resp) != 0)
+		return -1;
+	if (resp.status < 200 || resp.status > 299)
+		return status_error(what, &resp);
+	return 0;
+}
+
+/* A DNS name: labels of letters, digits and '-', dot-separated. */
+static int
+is_hostname(const char *h)
+{
+	size_t n = strlen(h), i;
+
+	if (n == 0 || n > API_HOST_MAX || h[0] == '.' || h[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' &&
+		    h[i] <= 'Z') || (h[i] >= '0' && h[i] <= '9') ||
+		    h[i] == '-' || h[i] == '.'))
+			return 0;
+	return 1;
+}
+
+int
+api_db_hostname(const struct api *a, const char *org, const char *db,
+    char *host, size_t cap)
+{
+	char path[API_TARGET_MAX], what[API_WHAT_MAX];
+	struct http_response resp = { 0 };
+	struct json j;
+	int d, h;
+
+	snprintf(what, sizeof(what), "database \"%.64s/%.64s\"", org, db);
+	if (target(a, path, sizeof(path), "/v1/organizations/%s/databases/%s",
+	    org, db) != 0 || simple(a, "GET", path, what, &resp) != 0 ||
+	    parse_object(what, &resp, &j) != 0)
+		return -1;
+	d = json_get(&j, 0, "database");
+	h = d >= 0 && json_type(&j, d) == JSON_OBJECT ?
+	    json_get(&j, d, "Hostname") : -1;
+	if (h < 0 || json_type(&j, h) != JSON_STRING ||
+	    json_string(&j, h, host, cap) < 0 || !is_hostname(host))
+		return err_reset(ERR_PROTO, "%s: response has no valid "
+		    "database.Hostname", what);
 	return 0;
 }
 

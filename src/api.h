@@ -83,6 +83,40 @@ struct json;
 int api_list_tokens(const struct api *a, const char *org, struct json *j,
     int *tokens);
 
+/* A database credential is minted for a database or for a group. */
+enum api_db_kind { API_DATABASE, API_GROUP };
+
+struct api_db_token {
+	enum api_db_kind kind;
+	const char *org;
+	const char *name;		/* the database or the group */
+	const char *expiration;		/* NULL: the server's default (never) */
+	int read_only;
+	const char *const *attach;	/* comma lists of databases, or NULL */
+	int nattach;
+};
+
+/*
+ * POST /v1/organizations/{org}/{databases|groups}/{name}/auth/tokens with
+ * expiration and authorization in the query, and
+ * {"permissions":{"read_attach":{"databases":[...]}}} when attach is
+ * given.  The "jwt" goes to out->token (printable ASCII checked), "ORG/NAME"
+ * to out->name.  0 or -1 with the error set.
+ */
+int api_create_db_token(const struct api *a, const struct api_db_token *t,
+    struct api_created *out);
+
+/* POST .../{databases|groups}/{name}/auth/rotate: 0 or -1. */
+int api_rotate_db_creds(const struct api *a, enum api_db_kind kind,
+    const char *org, const char *name);
+
+/*
+ * GET /v1/organizations/{org}/databases/{db}: the database's "Hostname"
+ * into host (checked to be a plain DNS name).  0 or -1.
+ */
+int api_db_hostname(const struct api *a, const char *org, const char *db,
+    char *host, size_t cap);
+
 /* Erase every buffer that held a secret (created token, bodies). */
 void api_forget(struct api_created *c);
 

@@ -66,16 +66,34 @@ audit(const struct opts *o, const char *event, const char *name,
 	return store_audit_append(o->audit_log, &rec);
 }
 
+/*
+ * What a new token is and where it goes beyond the options: the audit
+ * event, the --env-file key when none is given, a second pair for that
+ * file (--url-env), and for a database credential, the command that
+ * takes it back (such a token cannot be revoked alone).
+ */
+struct delivery {
+	const char *event;
+	const char *env_key;		/* NULL: TURSO_API_TOKEN_<NAME> */
+	const char *url_key, *url;	/* NULL: none */
+	const char *undo_cmd;		/* NULL: revoke the token by name */
+};
+
 /* The token exists but did not reach a sink: revoke it, or name it. */
 static int
 undo(const struct opts *o, const struct api *a, const struct api_created *c,
-    const char *step)
+    const struct delivery *d, const char *step)
 {
 	char name[CMD_SHOWN_MAX], why[ERR_MSG_MAX];
 
 	shown(name, c->name);
 	snprintf(why, sizeof(why), "%s", err_msg());
 	err_clear();
+	if (d->undo_cmd != NULL)
+		return err_reset(ERR_STORED_REVOKED, "the token for \"%s\" was "
+		    "created but %s (%s); such a token cannot be revoked alone: "
+		    "run `turso-token %s` to invalidate it (with every other "
+		    "token of it)", name, step, why, d->undo_cmd);
 	if (api_revoke_token(a, c->name) == 0) {
 		audit(o, "revoked", c->name, c->id);
 		return err_reset(ERR_STORED_REVOKED, "token \"%s\" was created "
@@ -89,24 +107,32 @@ undo(const struct opts *o, const struct api *a, const struct api_created *c,
 /* Audit, then files: everything but stdout.  Undoes the token on failure. */
 static int
 store(const struct opts *o, const struct api *a, const struct api_created *c,
-    const char *event)
+    const struct delivery *d)
 {
 	char key[STORE_ENV_KEY_MAX + 1];
-	size_t len = strlen(c->token);
+	struct store_env_pair env[2];
 
-	if (audit(o, event, c->name, c->id) != 0)
-		return undo(o, a, c, "could not be recorded in the audit log");
-	if (o->out != NULL &&
-	    store_secret_file(o->out, c->token, len, o->force) != 0)
-		return undo(o, a, c, "could not be stored");
+	if (audit(o, d->event, c->name, c->id) != 0)
+		return undo(o, a, c, d, "could not be recorded in the audit log");
+	if (o->out != NULL && store_secret_file(o->out, c->token,
+	    strlen(c->token), o->force) != 0)
+		return undo(o, a, c, d, "could not be stored");
 	if (o->env_file == NULL)
 		return 0;
-	if (o->env_key != NULL)
-		snprintf(key, sizeof(key), "%s", o->env_key);
+	if (o->env_key != NULL || d->env_key != NULL)
+		snprintf(key, sizeof(key), "%s", o->env_key != NULL ?
+		    o->env_key : d->env_key);
 	else if (store_env_key(key, sizeof(key), CMD_ENV_PREFIX, c->name) != 0)
-		return undo(o, a, c, "its name makes too long an --env-file key");
-	if (store_env_upsert(o->env_file, key, c->token, len) != 0)
-		return undo(o, a, c, "could not be stored");
+		return undo(o, a, c, d, "its name makes too long an --env-file "
+		    "key");
+	env[0].key = key;
+	env[0].value = c->token;
+	env[0].len = strlen(c->token);
+	env[1].key = d->url_key;
+	env[1].value = d->url;
+	env[1].len = d->url != NULL ? strlen(d->url) : 0;
+	if (store_env_upsert_pairs(o->env_file, env, d->url_key ? 2 : 1) != 0)
+		return undo(o, a, c, d, "could not be stored");
 	return 0;
 }
 
@@ -119,14 +145,17 @@ prints(const struct opts *o)
 
 static int
 print(const struct opts *o, const struct api *a, const struct api_created *c,
-    int index)
+    const struct delivery *d, int index, int count)
 {
 	if (!prints(o))
 		return 0;
-	if (out_token(c, o->json, index, o->nargs) != 0)
-		return undo(o, a, c, "could not be written to stdout");
+	if (out_token(c, o->json, index, count) != 0)
+		return undo(o, a, c, d, "could not be written to stdout");
 	return 0;
 }
+
+static const struct delivery created = { "created", NULL, NULL, NULL, NULL };
+static const struct delivery rotated = { "rotated", NULL, NULL, NULL, NULL };
 
 /* Refuse a sink that cannot work before a token exists to be lost. */
 static int
@@ -178,9 +207,9 @@ create_one(const struct opts *o, const struct api *a, const char *name,
 	if (api_create_token(a, name, r, &c) != 0)
 		return -1;
 	report_created(o, &c);
-	rc = store(o, a, &c, "created");
+	rc = store(o, a, &c, &created);
 	if (rc == 0)
-		rc = print(o, a, &c, index);
+		rc = print(o, a, &c, &created, index, o->nargs);
 	api_forget(&c);
 	return rc;
 }
@@ -310,7 +339,7 @@ cmd_rotate(const struct opts *o, const struct api *a)
 		return step_failed("creating the new token", "the old token "
 		    "is untouched");
 	report_created(o, &c);
-	if (store(o, a, &c, "rotated") != 0)
+	if (store(o, a, &c, &rotated) != 0)
 		goto out;
 	fresh = *a;
 	fresh.bearer = c.token;
@@ -319,7 +348,7 @@ cmd_rotate(const struct opts *o, const struct api *a)
 		    "not work; the old token is untouched");
 		goto out;
 	}
-	if (print(o, a, &c, 0) != 0)
+	if (print(o, a, &c, &rotated, 0, 1) != 0)
 		goto out;
 	if (o->revoke_old && api_revoke_token(a, o->args[0]) != 0) {
 		step_failed("revoking the old token", "the new token is stored "
@@ -339,4 +368,111 @@ out:
 	explicit_bzero(&fresh, sizeof(fresh));
 	api_forget(&c);
 	return rc;
+}
+
+/* The command that invalidates every credential of a database or group. */
+static void
+undo_command(const struct opts *o, char *dst, size_t cap)
+{
+	char org[CMD_SHOWN_MAX], name[CMD_SHOWN_MAX];
+
+	shown(org, o->args[0]);
+	shown(name, o->args[1]);
+	snprintf(dst, cap, "%s %s %s", o->cmd == CMD_DB_TOKEN ?
+	    "rotate-db-creds" : "rotate-group-creds", org, name);
+}
+
+/*
+ * db-token, group-token.  With --url-env the database URL is looked up
+ * first (a missing database fails before anything is minted) and stored
+ * with the token in one rewrite of the env file.
+ */
+int
+cmd_db_token(const struct opts *o, const struct api *a)
+{
+	static struct api_created c;
+	char host[API_HOST_MAX + 1], url[API_HOST_MAX + 16];
+	char again[3 * CMD_SHOWN_MAX];
+	struct api_db_token t;
+	struct delivery d;
+	int rc;
+
+	if (check_sinks(o) != 0)
+		return -1;
+	memset(&t, 0, sizeof(t));
+	t.kind = o->cmd == CMD_DB_TOKEN ? API_DATABASE : API_GROUP;
+	t.org = o->args[0];
+	t.name = o->args[1];
+	t.expiration = o->expiration;
+	t.read_only = o->read_only;
+	t.attach = o->attach;
+	t.nattach = o->nattach;
+	undo_command(o, again, sizeof(again));
+	memset(&d, 0, sizeof(d));
+	d.event = "created";
+	d.env_key = t.kind == API_DATABASE ? "TURSO_DATABASE_TOKEN" :
+	    "TURSO_GROUP_TOKEN";
+	d.undo_cmd = again;
+	if (o->url_env != NULL) {
+		if (api_db_hostname(a, t.org, t.name, host, sizeof(host)) != 0)
+			return -1;
+		snprintf(url, sizeof(url), "libsql://%s", host);
+		d.url_key = o->url_env;
+		d.url = url;
+	}
+	if (api_create_db_token(a, &t, &c) != 0)
+		return -1;
+	rc = store(o, a, &c, &d);
+	if (rc == 0)
+		rc = print(o, a, &c, &d, 0, 1);
+	api_forget(&c);
+	return rc;
+}
+
+/* Rotation invalidates every credential: a person must mean it. */
+static int
+confirm(const struct opts *o)
+{
+	char org[CMD_SHOWN_MAX], name[CMD_SHOWN_MAX], answer[16];
+	const char *what = o->cmd == CMD_ROTATE_DB ? "database" : "group";
+	ssize_t n;
+
+	if (o->yes)
+		return 0;
+	if (!isatty(0))
+		return err_set(ERR_USAGE, "%s invalidates every token of the %s; "
+		    "not on a terminal, so give --yes to confirm", o->cmd_name,
+		    what);
+	shown(org, o->args[0]);
+	shown(name, o->args[1]);
+	fprintf(stderr, "turso-token: this invalidates every existing token of "
+	    "%s \"%s\" in \"%s\".  Type yes to go on: ", what, name, org);
+	n = read(0, answer, sizeof(answer) - 1);
+	answer[n > 0 ? n : 0] = '\0';
+	answer[strcspn(answer, "\r\n")] = '\0';
+	if (strcmp(answer, "yes") != 0)
+		return err_set(ERR_USAGE, "not confirmed; nothing was rotated");
+	return 0;
+}
+
+int
+cmd_rotate_creds(const struct opts *o, const struct api *a)
+{
+	enum api_db_kind kind = o->cmd == CMD_ROTATE_DB ? API_DATABASE :
+	    API_GROUP;
+	char name[2 * OPTS_NAME_MAX + 2];
+
+	if (confirm(o) != 0 ||
+	    api_rotate_db_creds(a, kind, o->args[0], o->args[1]) != 0)
+		return -1;
+	snprintf(name, sizeof(name), "%s/%s", o->args[0], o->args[1]);
+	if (o->verbose) {
+		char shown_name[CMD_SHOWN_MAX];
+
+		shown(shown_name, name);
+		fprintf(stderr, "turso-token: rotated the credentials of %s "
+		    "\"%s\"\n", kind == API_DATABASE ? "database" : "group",
+		    shown_name);
+	}
+	return audit(o, "rotated", name, NULL);
 }

@@ -18,5 +18,7 @@ int cmd_list(const struct opts *o, const struct api *a);
 int cmd_validate(const struct opts *o, const struct api *a);
 int cmd_revoke(const struct opts *o, const struct api *a);
 int cmd_rotate(const struct opts *o, const struct api *a);
+int cmd_db_token(const struct opts *o, const struct api *a);
+int cmd_rotate_creds(const struct opts *o, const struct api *a);
 
 #endif

@@ -29,6 +29,11 @@ static const char usage_text[] =
 "       turso-token [options] validate [--json]\n"
 "       turso-token [options] revoke (NAME ... | --org ORG --id ID) [--force]\n"
 "                   [audit]\n"
+"       turso-token [options] db-token ORG DB [db-options] [sink]\n"
+"                   [--url-env KEY]\n"
+"       turso-token [options] group-token ORG GROUP [db-options] [sink]\n"
+"       turso-token [options] rotate-db-creds ORG DB [--yes] [audit]\n"
+"       turso-token [options] rotate-group-creds ORG GROUP [--yes] [audit]\n"
 "       turso-token --help | --version\n"
 "\n"
 "restriction: --org ORG [--group GROUP\n"
@@ -36,11 +41,13 @@ static const char usage_text[] =
 "sink:        [--out FILE [--force]] [--env-file FILE [--env-key KEY]]\n"
 "             [--print] [--json] [audit]\n"
 "audit:       --audit-log FILE [--by WHO] [--purpose TEXT]\n"
+"db-options:  [--expiration DUR] [--read-only] [--attach DB,...]\n"
 "\n"
-"Create, list, validate, rotate and revoke Turso Platform API tokens.  A new\n"
-"token is printed on stdout, one line, nothing else, unless --out or\n"
-"--env-file store it.  The credential is read from TURSO_API_TOKEN or\n"
-"--token-file, never from the command line.\n"
+"Create, list, validate, rotate and revoke Turso Platform API tokens, and\n"
+"mint database credentials.  A new token is printed on stdout, one line,\n"
+"nothing else, unless --out or --env-file store it.  The credential is\n"
+"read from --token-file, TURSO_API_TOKEN or the Turso CLI's settings,\n"
+"never from the command line.\n"
 "\n"
 "commands:\n"
 "  create NAME ...      create a token per NAME, in order, over one\n"
@@ -53,6 +60,11 @@ static const char usage_text[] =
 "  validate             check the credential itself and show its expiry\n"
 "  revoke NAME ...      revoke tokens by name; with --org ORG --id ID, the\n"
 "                       organization's token with that id\n"
+"  db-token ORG DB      mint a database credential (a JWT for libSQL)\n"
+"  group-token ORG GROUP  mint one for every database of the group\n"
+"  rotate-db-creds ORG DB, rotate-group-creds ORG GROUP\n"
+"                       invalidate every credential of the database or group;\n"
+"                       asks on a terminal, else needs --yes\n"
 "\n"
 "restriction (create, rotate):\n"
 "  --org ORG            restrict the token to organization ORG (list: the\n"
@@ -81,6 +93,17 @@ static const char usage_text[] =
 "  --purpose TEXT       why, for the audit log\n"
 "  --force              revoke: a missing token is not an error\n"
 "  If a token cannot be stored, it is revoked at once.\n"
+"\n"
+"db-options (db-token, group-token):\n"
+"  --expiration DUR     never, or a duration such as 2w1d30m (w d h m s)\n"
+"  --read-only          a read-only credential (default: full access)\n"
+"  --attach DB,...      may also read these databases with ATTACH\n"
+"  --url-env KEY        with --env-file: also set KEY=libsql://<hostname>\n"
+"  --yes                (rotate-*-creds) do not ask\n"
+"  Sinks as above but --json; --env-file's default key is\n"
+"  TURSO_DATABASE_TOKEN or TURSO_GROUP_TOKEN.  Such a credential cannot be\n"
+"  revoked alone: if it cannot be stored, the message says to run\n"
+"  rotate-db-creds or rotate-group-creds (exit 12).\n"
 "\n"
 "options (before or after the command):\n"
 "  --api-url URL        API base URL (default https://api.turso.tech;\n"
@@ -121,6 +144,10 @@ static const struct {
 	{ CMD_LIST, cmd_list },
 	{ CMD_VALIDATE, cmd_validate },
 	{ CMD_REVOKE, cmd_revoke },
+	{ CMD_DB_TOKEN, cmd_db_token },
+	{ CMD_GROUP_TOKEN, cmd_db_token },
+	{ CMD_ROTATE_DB, cmd_rotate_creds },
+	{ CMD_ROTATE_GROUP, cmd_rotate_creds },
 };
 
 /* The credential: a bearer token of printable ASCII. */
@@ -206,7 +233,7 @@ fail:
 	explicit_bzero(bearer, sizeof(bearer));
 	fprintf(stderr, "turso-token: %s\n", err_msg());
 	if (err_class() == ERR_USAGE)
-		fputs("usage: turso-token [options] create|rotate|list|"
-		    "validate|revoke ...; see --help\n", stderr);
+		fputs("usage: turso-token [options] COMMAND ...; see "
+		    "turso-token --help\n", stderr);
 	return err_class() != ERR_OK ? (int)err_class() : ERR_API;
 }

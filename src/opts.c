@@ -16,13 +16,17 @@ enum opt_id {
 	O_MAX_TIME, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
 	O_ORG, O_GROUP, O_SCOPE, O_READ_ONLY, O_FULL_ACCESS, O_JSON,
 	O_OUT, O_ENV_FILE, O_ENV_KEY, O_PRINT, O_FORCE, O_AUDIT_LOG, O_BY,
-	O_PURPOSE, O_ID, O_REVOKE_OLD, O_RETRY
+	O_PURPOSE, O_ID, O_REVOKE_OLD, O_RETRY, O_EXPIRATION, O_ATTACH,
+	O_URL_ENV, O_YES
 };
 
 /* Which commands an option applies to. */
 #define FOR(c)		(1u << (c))
 #define ANY		(~0u)
 #define MINT		(FOR(CMD_CREATE) | FOR(CMD_ROTATE))
+#define DBTOK		(FOR(CMD_DB_TOKEN) | FOR(CMD_GROUP_TOKEN))
+#define SINK		(MINT | DBTOK)
+#define DBROT		(FOR(CMD_ROTATE_DB) | FOR(CMD_ROTATE_GROUP))
 
 struct opt_def {
 	const char *name;	/* with dashes */
@@ -49,17 +53,21 @@ static const struct opt_def defs[] = {
 	{ "--org", O_ORG, 1, MINT | FOR(CMD_LIST) | FOR(CMD_REVOKE) },
 	{ "--group", O_GROUP, 1, MINT },
 	{ "--scope", O_SCOPE, 1, MINT },
-	{ "--read-only", O_READ_ONLY, 0, MINT },
+	{ "--read-only", O_READ_ONLY, 0, MINT | DBTOK },
 	{ "--full-access", O_FULL_ACCESS, 0, MINT },
 	{ "--json", O_JSON, 0, MINT | FOR(CMD_LIST) | FOR(CMD_VALIDATE) },
-	{ "--out", O_OUT, 1, MINT },
-	{ "--env-file", O_ENV_FILE, 1, MINT },
-	{ "--env-key", O_ENV_KEY, 1, MINT },
-	{ "--print", O_PRINT, 0, MINT },
-	{ "--force", O_FORCE, 0, MINT | FOR(CMD_REVOKE) },
-	{ "--audit-log", O_AUDIT_LOG, 1, MINT | FOR(CMD_REVOKE) },
-	{ "--by", O_BY, 1, MINT | FOR(CMD_REVOKE) },
-	{ "--purpose", O_PURPOSE, 1, MINT | FOR(CMD_REVOKE) },
+	{ "--out", O_OUT, 1, SINK },
+	{ "--env-file", O_ENV_FILE, 1, SINK },
+	{ "--env-key", O_ENV_KEY, 1, SINK },
+	{ "--print", O_PRINT, 0, SINK },
+	{ "--force", O_FORCE, 0, SINK | FOR(CMD_REVOKE) },
+	{ "--audit-log", O_AUDIT_LOG, 1, SINK | FOR(CMD_REVOKE) | DBROT },
+	{ "--by", O_BY, 1, SINK | FOR(CMD_REVOKE) | DBROT },
+	{ "--purpose", O_PURPOSE, 1, SINK | FOR(CMD_REVOKE) | DBROT },
+	{ "--expiration", O_EXPIRATION, 1, DBTOK },
+	{ "--attach", O_ATTACH, 1, DBTOK },
+	{ "--url-env", O_URL_ENV, 1, FOR(CMD_DB_TOKEN) },
+	{ "--yes", O_YES, 0, DBROT },
 	{ "--id", O_ID, 1, FOR(CMD_REVOKE) },
 	{ "--revoke-old", O_REVOKE_OLD, 0, FOR(CMD_ROTATE) },
 };
@@ -80,6 +88,10 @@ static const struct {
 	{ "validate", CMD_VALIDATE },
 	{ "revoke", CMD_REVOKE },
 	{ "rotate", CMD_ROTATE },
+	{ "db-token", CMD_DB_TOKEN },
+	{ "group-token", CMD_GROUP_TOKEN },
+	{ "rotate-db-creds", CMD_ROTATE_DB },
+	{ "rotate-group-creds", CMD_ROTATE_GROUP },
 };
 
 /* Seconds as a decimal with up to 3 fractional digits, > 0. */
@@ -142,6 +154,36 @@ find_def(const char *arg, size_t len)
 	return NULL;
 }
 
+/* Names in a comma list, or -1 if one is empty. */
+static int
+list_count(const char *p)
+{
+	const char *c;
+	int n = 1;
+
+	for (; (c = strchr(p, ',')) != NULL; p = c + 1, n++)
+		if (c == p)
+			return -1;
+	return *p == '\0' ? -1 : n;
+}
+
+/* --attach a,b (repeatable), kept as given; split when the body is built. */
+static int
+add_attach(struct opts *o, const char *val)
+{
+	int i, n = list_count(val), total = n;
+
+	if (n < 0)
+		return err_set(ERR_USAGE, "--attach: empty database name");
+	for (i = 0; i < o->nattach; i++)
+		total += list_count(o->attach[i]);
+	if (o->nattach == OPTS_ATTACH_MAX || total > OPTS_ATTACH_MAX)
+		return err_set(ERR_USAGE, "--attach: more than %d databases",
+		    OPTS_ATTACH_MAX);
+	o->attach[o->nattach++] = val;
+	return 0;
+}
+
 static int
 set_opt(struct opts *o, const struct opt_def *d, const char *val)
 {
@@ -186,6 +228,10 @@ set_opt(struct opts *o, const struct opt_def *d, const char *val)
 	case O_PURPOSE:		o->purpose = val; break;
 	case O_ID:		o->id = val; break;
 	case O_REVOKE_OLD:	o->revoke_old = 1; break;
+	case O_EXPIRATION:	o->expiration = val; break;
+	case O_ATTACH:		return add_attach(o, val);
+	case O_URL_ENV:		o->url_env = val; break;
+	case O_YES:		o->yes = 1; break;
 	}
 	o->seen |= 1ul << d->id;
 	return 0;
@@ -446,6 +492,61 @@ check_revoke(const struct opts *o)
 	return 0;
 }
 
+int
+opts_duration_valid(const char *dur)
+{
+	const char *p = dur;
+	int digits;
+
+	if (strcmp(dur, "never") == 0)
+		return 1;
+	if (*p == '\0')
+		return 0;
+	while (*p != '\0') {
+		for (digits = 0; *p >= '0' && *p <= '9'; p++)
+			if (++digits > 9)
+				return 0;
+		if (digits == 0 || strchr("wdhms", *p) == NULL || *p == '\0')
+			return 0;
+		p++;
+	}
+	return 1;
+}
+
+static int
+check_org_and_target(const struct opts *o)
+{
+	if (o->nargs != 2)
+		return err_set(ERR_USAGE, "%s: expected ORG and %s", o->cmd_name,
+		    o->cmd == CMD_GROUP_TOKEN || o->cmd == CMD_ROTATE_GROUP ?
+		    "GROUP" : "DB");
+	if (opts_check_name(o->args[0]) != 0 ||
+	    opts_check_name(o->args[1]) != 0)
+		return -1;
+	return 0;
+}
+
+/* db-token, group-token: ORG and the database or group, then sinks. */
+static int
+check_db_token(const struct opts *o)
+{
+	if (check_org_and_target(o) != 0 || check_sinks(o) != 0)
+		return -1;
+	if (o->expiration != NULL && !opts_duration_valid(o->expiration))
+		return err_set(ERR_USAGE, "--expiration: \"%.32s\" is not "
+		    "\"never\" or a duration such as 2w1d30m (units w d h m "
+		    "s)", o->expiration);
+	if (o->json)
+		return err_set(ERR_USAGE, "--json does not apply to %s",
+		    o->cmd_name);
+	if (o->url_env != NULL && o->env_file == NULL)
+		return err_set(ERR_USAGE, "--url-env needs --env-file");
+	if (o->url_env != NULL && !store_env_key_valid(o->url_env))
+		return err_set(ERR_USAGE, "--url-env: \"%.64s\" is not a valid "
+		    "variable name", o->url_env);
+	return 0;
+}
+
 static int
 check_no_args(const struct opts *o)
 {
@@ -480,6 +581,14 @@ opts_check(const struct opts *o)
 	case CMD_LIST:
 	case CMD_VALIDATE:
 		return check_no_args(o);
+	case CMD_DB_TOKEN:
+	case CMD_GROUP_TOKEN:
+		return check_db_token(o);
+	case CMD_ROTATE_DB:
+	case CMD_ROTATE_GROUP:
+		if (check_audit(o) != 0)
+			return -1;
+		return check_org_and_target(o);
 	case CMD_NONE:
 		break;
 	}

@@ -26,8 +26,12 @@
 
 /* The subcommands. */
 enum opts_cmd {
-	CMD_NONE = 0, CMD_CREATE, CMD_LIST, CMD_VALIDATE, CMD_REVOKE, CMD_ROTATE
+	CMD_NONE = 0, CMD_CREATE, CMD_LIST, CMD_VALIDATE, CMD_REVOKE, CMD_ROTATE,
+	CMD_DB_TOKEN, CMD_GROUP_TOKEN, CMD_ROTATE_DB, CMD_ROTATE_GROUP
 };
+
+/* --attach databases: a token reads a handful of attached databases. */
+#define OPTS_ATTACH_MAX		32
 
 /*
  * Room a rotated name needs: "-" and the unix time in seconds (10 digits
@@ -66,6 +70,12 @@ struct opts {
 	/* revoke --org ORG --id ID; rotate --revoke-old */
 	const char *id;
 	int revoke_old;
+	/* db-token, group-token; rotate-db-creds, rotate-group-creds */
+	const char *expiration;
+	const char *attach[OPTS_ATTACH_MAX];
+	int nattach;
+	const char *url_env;
+	int yes;
 	unsigned long seen;			/* bit per option given */
 };
 
@@ -84,6 +94,12 @@ int opts_check_name(const char *name);
 
 /* 1 if the name says nothing about its purpose ("test", "token1"...). */
 int opts_name_is_vague(const char *name);
+
+/*
+ * 1 if dur is the API's expiration form: "never", or one or more
+ * <digits><unit> with units w d h m s ("2w1d30m").
+ */
+int opts_duration_valid(const char *dur);
 
 /* Scope list to send: from --scope, --read-only or --full-access. */
 int opts_scope_list(const struct opts *o, const char **out, int cap);

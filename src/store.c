@@ -426,40 +426,70 @@ env_build(const char *path, size_t inlen, const char *key, const char *secret,
 	return 0;
 }
 
+/* Checks of one pair before the file is touched. */
 static int
-env_upsert(const char *path, const char *key, const char *secret, size_t len)
+env_check(const char *path, const struct store_env_pair *p)
 {
-	struct piece pc;
-	size_t inlen, outlen;
-
-	if (!store_env_key_valid(key))
+	if (!store_env_key_valid(p->key))
 		return err_set(ERR_LOCAL, "%s: not a valid variable name",
-		    key != NULL ? key : "");
+		    p->key != NULL ? p->key : "");
 	/* Printable tokens only, so the value never needs dotenv quoting. */
-	if (!text_is_token(secret, len))
+	if (!text_is_token(p->value, p->len))
 		return err_set(ERR_LOCAL, "%s: refusing to store %s: the value "
 		    "is not a run of printable characters without spaces",
-		    path, key);
+		    path, p->key);
+	return 0;
+}
+
+/*
+ * Each pair is applied in memory, env_in to env_out, the result becoming
+ * the next pair's input; the file is written once, at the end.
+ */
+static int
+env_upsert(const char *path, const struct store_env_pair *p, int n)
+{
+	struct piece pc;
+	size_t inlen, outlen = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (env_check(path, &p[i]) == -1)
+			return -1;
 	if (env_read(path, &inlen) == -1)
 		return -1;
-	if (env_build(path, inlen, key, secret, len, &outlen) == -1)
-		return -1;
+	for (i = 0; i < n; i++) {
+		if (i > 0) {
+			memcpy(env_in, env_out, outlen);
+			inlen = outlen;
+		}
+		if (env_build(path, inlen, p[i].key, p[i].value, p[i].len,
+		    &outlen) == -1)
+			return -1;
+	}
 	pc.p = env_out;
 	pc.n = outlen;
 	return put_atomic(path, &pc, 1, 1);
 }
 
 int
-store_env_upsert(const char *path, const char *key, const char *secret,
-    size_t len)
+store_env_upsert_pairs(const char *path, const struct store_env_pair *p, int n)
 {
 	int rc;
 
-	rc = env_upsert(path, key, secret, len);
+	rc = env_upsert(path, p, n);
 	/* Both hold every secret of the file, not only ours. */
 	explicit_bzero(env_in, sizeof(env_in));
 	explicit_bzero(env_out, sizeof(env_out));
 	return rc;
+}
+
+int
+store_env_upsert(const char *path, const char *key, const char *secret,
+    size_t len)
+{
+	struct store_env_pair p = { key, secret, len };
+
+	return store_env_upsert_pairs(path, &p, 1);
 }
 
 int

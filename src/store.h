@@ -50,6 +50,20 @@ int store_check_target(const char *path, int replace);
  */
 int store_env_upsert(const char *path, const char *key, const char *secret, size_t len);
 
+/* One KEY=VALUE of a dotenv upsert. */
+struct store_env_pair {
+	const char *key;
+	const char *value;
+	size_t len;
+};
+
+/*
+ * Upsert several pairs in one atomic rewrite (a token and its database
+ * URL arrive together or not at all).  Same rules as store_env_upsert().
+ */
+int store_env_upsert_pairs(const char *path, const struct store_env_pair *p,
+    int n);
+
 /*
  * Make the default key for a token name: prefix + NAME upper-cased with
  * every non-alphanumeric byte turned into '_'.  Returns 0, or -1 (with

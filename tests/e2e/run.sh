@@ -608,10 +608,10 @@ c_ftruncated() { fault_case fault-truncated 6 'closed before the response was co
 c_fbadchunk() { fault_case fault-badchunk 6 'chunk size is not hexadecimal'; }
 c_fbigchunked() { fault_case fault-bigchunked 6; want_quick 10000; }
 c_fnoclosenotify() { fault_case fault-noclose-notify 6 'without TLS close_notify'; }
-c_fctrlraw() { fault_case fault-ctrl-raw 6; }
+c_fctrlraw() { fault_case fault-ctrl-raw 6 'control character in JSON string'; }
 c_fnul() { fault_case fault-nul 6 '\\u0000 in JSON string'; }
-c_fnotoken() { fault_case fault-notoken 6; }
-c_femptytoken() { fault_case fault-emptytoken 6; }
+c_fnotoken() { fault_case fault-notoken 6 'response has no "token" string'; }
+c_femptytoken() { fault_case fault-emptytoken 6 'the token in the response is empty or holds'; }
 c_femptybody() { fault_case fault-emptybody 6; }
 c_fmanytokens() { fault_case fault-manytokens 6; }
 c_fdeepjson() { fault_case fault-deepjson 6; }
@@ -672,7 +672,7 @@ c_jerrctrlraw() {
 }
 
 c_fctrl() {
-	fault_case fault-ctrl 6
+	fault_case fault-ctrl 6 'the token in the response is empty or holds'
 	if LC_ALL=C grep -q "$(printf '\033')" "$T/run/stderr"; then
 		fail "stderr holds a raw ESC byte"
 	fi
@@ -947,6 +947,8 @@ fi
 . "$HERE/lifecycle.sh"
 # Addresses, retries, connection reuse, clock, settings, DNS.
 . "$HERE/networks.sh"
+# Database and group credentials.
+. "$HERE/dbtokens.sh"
 
 tcase "secrets travelled only in Authorization (all requests above)" c_no_leak
 

@@ -37,7 +37,11 @@ API (per spec/turso-platform-openapi.json):
                                              the token's exp for a created one
     GET    /v1/organizations/{org}/api-tokens
     DELETE /v1/organizations/{org}/api-tokens/{id}
+    GET    /v1/organizations/{org}/databases/{db}  {"database":{"Hostname":
+                                             "{db}-{org}.turso.io",...}}
     POST   /v1/organizations/{org}/databases/{db}/auth/tokens  {"jwt":...}
+           (query expiration and authorization checked; an optional body
+           must be {"permissions":{"read_attach":{"databases":[...]}}})
     POST   /v1/organizations/{org}/groups/{group}/auth/tokens  {"jwt":...}
     POST   /v1/organizations/{org}/databases/{db}/auth/rotate  empty 200
     POST   /v1/organizations/{org}/groups/{group}/auth/rotate  empty 200
@@ -680,6 +684,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if t is None:
                 return self.answer(404, {"error": "token not found"})
             return self.answer(200, {"token": rest[1]})
+        if len(rest) == 2 and rest[0] == "databases":
+            if m != "GET":
+                return self.not_allowed("GET")
+            if rest[1].startswith("missing"):
+                return self.answer(404, {"error": "could not find database "
+                                         "with name %s: record not found" %
+                                         rest[1]})
+            return self.answer(200, {"database": {
+                "Name": rest[1], "DbId": new_id(),
+                "Hostname": "%s-%s.turso.io" % (rest[1], org),
+                "group": "default", "primaryRegion": "aws-us-east-1"}})
         if (len(rest) == 4 and rest[0] in ("databases", "groups")
                 and rest[2] == "auth" and rest[3] in ("tokens", "rotate")):
             kind = "database" if rest[0] == "databases" else "group"
@@ -701,6 +716,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if len(authz) != 1 or authz[0] not in ("full-access",
                                                     "read-only"):
                 return self.answer(400, {"error": "Invalid authorization"})
+            if self.rec["body_len"]:
+                b = self.rec["body_json"]
+                ok = (isinstance(b, dict) and list(b) == ["permissions"] and
+                      isinstance(b["permissions"], dict) and
+                      list(b["permissions"]) == ["read_attach"] and
+                      isinstance(b["permissions"]["read_attach"], dict) and
+                      list(b["permissions"]["read_attach"]) == ["databases"])
+                dbs = b["permissions"]["read_attach"]["databases"] if ok \
+                    else None
+                if not (isinstance(dbs, list) and dbs and
+                        all(isinstance(x, str) and x for x in dbs)):
+                    return self.answer(400, {"error": "invalid token "
+                                             "permissions body"})
+                if not any(h.lower() == "content-type" and
+                           v.startswith("application/json")
+                           for h, v in self.rec["headers"]):
+                    return self.answer(400, {"error": "body without "
+                                             "Content-Type: application/json"})
             return self.answer(200, {"jwt": new_jwt({
                 "a": "ro" if authz[0] == "read-only" else "rw",
                 "iat": int(time.time()), "id": new_id()})})

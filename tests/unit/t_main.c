@@ -9,11 +9,12 @@
 int t_failed_checks;
 
 extern const struct t_case t_cases_http[], t_cases_json[], t_cases_text[],
-    t_cases_net[], t_cases_opts[], t_cases_store[], t_cases_err[];
+    t_cases_net[], t_cases_opts[], t_cases_store[], t_cases_err[],
+    t_cases_wide[];
 
 static const struct t_case *const suites[] = {
 	t_cases_http, t_cases_json, t_cases_text, t_cases_net, t_cases_opts,
-	t_cases_store, t_cases_err,
+	t_cases_store, t_cases_err, t_cases_wide,
 };
 
 int
