@@ -152,7 +152,8 @@ test: check-deps
 		$(BUILD)/unit \
 		$(BUILD)/turso-token.san $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) \
 		dist-files $(BUILD)/unit-armv7
-	DIST=dist UNIT32=$(BUILD)/unit-armv7 sh scripts/test ./turso-token $(BUILD)/unit $(BUILD)/turso-token.full \
+	DIST=dist UNIT32=$(BUILD)/unit-armv7 sh scripts/test ./turso-token \
+		$(BUILD)/unit $(BUILD)/turso-token.full \
 		$(BUILD)/turso-token.san $(BUILD)/fuzz
 
 fuzz:

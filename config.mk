@@ -26,8 +26,13 @@ BEARSSL_CFLAGS = -Os -ffunction-sections -fdata-sections -DBR_USE_URANDOM=0 \
 
 # The clock floor: certificates are never checked against a time earlier
 # than this.  From SOURCE_DATE_EPOCH, else the last commit, never the wall
-# clock, so that a build is reproducible.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# clock, so that a build is reproducible.  Worked out once and exported:
+# sub-makes get the same value, and GCC takes __DATE__ and __TIME__ from
+# it too (nothing should use them, but then they cannot vary either).
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+endif
+export SOURCE_DATE_EPOCH
 
 # Release targets (make dist): dist/turso-token-ARCH for each, built with
 # Debian's musl wrapper for that architecture and the matching ar

@@ -213,8 +213,8 @@ sleep_ms(long ms)
 }
 
 /*
- * exchange() with retries: connection failures before the request left,
- * and 429/502/503/504 answers to GET and DELETE, up to a->retries more
+ * exchange() with retries: a connect that reached no address (so the
+ * request never left), and 429/502/503/504 answers to GET and DELETE, up to a->retries more
  * times, never past the deadline.  A POST that may have reached the
  * server is never repeated: a second create could leave a token nobody
  * stored.
@@ -232,7 +232,7 @@ request(const struct api *a, const char *method, const char *target,
 		r = exchange(a, method, target, reqbody, resp, &sent);
 		if (n >= a->retries)
 			return r;
-		if (r != 0 && (sent || err_class() != ERR_NET))
+		if (r != 0 && (sent || !net_connect_unreached()))
 			return r;
 		if (r == 0 && (!retryable(resp->status) ||
 		    strcmp(method, "POST") == 0))

@@ -115,6 +115,10 @@ static const char usage_text[] =
 "                       connect to ADDR for HOST:PORT (repeatable)\n"
 "  --connect-timeout S  seconds for each connection attempt (default 10)\n"
 "  --max-time S         seconds for the whole command (default 60)\n"
+"  --proxy URL          tunnel through the HTTP proxy URL,\n"
+"                       http://[USER:PASS@]HOST[:PORT] (default port 1080;\n"
+"                       \"\" for none); else HTTPS_PROXY, https_proxy,\n"
+"                       ALL_PROXY, all_proxy; NO_PROXY, no_proxy exempt hosts\n"
 "  --retry N            try again N times (default 2, at most 10) after\n"
 "                       429/502/503/504 or a failed connect, with backoff\n"
 "                       and Retry-After; a create is repeated only if it\n"
@@ -128,7 +132,7 @@ static const char usage_text[] =
 "  settings.json (in TURSO_CONFIG_FOLDER, XDG_CONFIG_HOME/turso or\n"
 "  HOME/.config/turso)\n"
 "environment: TURSO_API_TOKEN, TURSO_API_BASEURL, SSL_CERT_FILE,\n"
-"  TURSO_CONFIG_FOLDER\n"
+"  TURSO_CONFIG_FOLDER, HTTPS_PROXY, ALL_PROXY, NO_PROXY\n"
 "exit status: 0 ok, 1 API error, 2 usage, 3 local/credential, 4 network,\n"
 "  5 TLS, 6 bad response, 7 auth rejected, 8 not found, 9 exists,\n"
 "  10 rate limited, 11 server error, 12 not stored (revoked),\n"
@@ -178,6 +182,8 @@ setup_network(const struct opts *o, struct api *a)
 	for (i = 0; i < o->nresolve; i++)
 		if (net_resolve_add(o->resolve[i]) != 0)
 			return -1;
+	if (net_proxy_from_env(o->proxy) != 0)
+		return -1;
 	net_set_connect_timeout(o->connect_timeout_ms ? o->connect_timeout_ms :
 	    DEFAULT_CONNECT_MS);
 	net_set_deadline(o->max_time_ms ? o->max_time_ms : DEFAULT_MAX_TIME_MS);

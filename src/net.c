@@ -1187,6 +1187,9 @@ fail:
 	return -1;
 }
 
+/* The last net_connect() reached no address (see net_connect_unreached). */
+static int unreached;
+
 /* Try each address in turn; the message gives the last failure. */
 static int
 connect_addrs(const char *host, int port, const struct net_addr *a, int n)
@@ -1202,8 +1205,15 @@ connect_addrs(const char *host, int port, const struct net_addr *a, int n)
 			return fd;
 		e = errno;
 	}
+	unreached = 1;
 	return err_set(ERR_NET, "cannot connect to %s port %d: %s", host, port,
 	    reason(e));
+}
+
+int
+net_connect_unreached(void)
+{
+	return unreached;
 }
 
 int
@@ -1212,6 +1222,7 @@ net_connect(const char *host, int port)
 	struct net_addr addrs[NET_ADDRS_MAX];
 	int n;
 
+	unreached = 0;
 	if (host == NULL || *host == '\0' || strlen(host) > NET_HOST_MAX)
 		return err_set(ERR_NET, "cannot resolve host: not a valid host "
 		    "name");
@@ -1313,7 +1324,7 @@ net_idle_alive(int fd)
 /* Its base64 form: 4 bytes for every 3, rounded up, and a NUL. */
 #define PROXY_CRED_B64_MAX	(4 * ((PROXY_CRED_MAX + 2) / 3) + 1)
 /*
- * The CONNECT request: two lines that name "[host]:port" (at most 263
+ * The CONNECT request: two lines that name "[host]:port" (at most 261
  * bytes each), User-Agent, and the Basic credentials (PROXY_CRED_B64_MAX
  * plus the field name).  Under 1 KiB.
  */
@@ -1335,7 +1346,7 @@ net_idle_alive(int fd)
 
 /* The proxy in use: host[0] == '\0' when there is none. */
 struct proxy_conf {
-	char host[NET_HOST_MAX + 1];	/* a name or an address, no brackets */
+	char host[NET_HOST_MAX + 1];	/* name or address, no brackets */
 	int port;
 	/*
 	 * "user:password" still percent-encoded, inside the caller's URL
@@ -1660,7 +1671,8 @@ no_proxy_ip(const char *e, size_t n, const char *host)
 	for (i = 0; bits >= 8; i++, bits -= 8)
 		if (hb[i] != ab[i])
 			return 0;
-	return bits == 0 || ((hb[i] ^ ab[i]) & (0xff << (8 - bits)) & 0xff) == 0;
+	return bits == 0 ||
+	    ((hb[i] ^ ab[i]) & (0xff << (8 - bits)) & 0xff) == 0;
 }
 
 /*
@@ -1804,7 +1816,7 @@ proxy_request(char *out, size_t cap, const char *host, int port)
 	buf_str(&b, target);
 	buf_str(&b, "\r\nUser-Agent: turso-token/" TT_VERSION "\r\n");
 	if (proxy.cred != NULL) {
-		/* Checked by proxy_parse(); a failure here is a changed string. */
+		/* proxy_parse() checked it; only a changed string fails. */
 		if ((n = cred_decode(cred, sizeof(cred), proxy.cred,
 		    proxy.cred_len)) == -1)
 			n = 0;
@@ -1903,7 +1915,8 @@ proxy_refused(const struct status_grab *g, int status, const char *host,
 	const char *hint = "";
 
 	text_escape(text, sizeof(text), why, strlen(why));
-	if (status == 407)
+	/* 407 is the standard answer; tinyproxy says 401 to a bad password. */
+	if (status == 407 || status == 401)
 		hint = proxy.cred == NULL ? " (the proxy wants a user name "
 		    "and password: http://USER:PASSWORD@HOST:PORT)" :
 		    " (the proxy refused the user name and password)";

@@ -58,6 +58,14 @@ long net_time_left(void);
 int net_connect(const char *host, int port);
 
 /*
+ * 1 if the last net_connect() failed because no address (of the host, or
+ * of the proxy) took the connection: refused or timed out, a failure that
+ * may pass.  0 after a lookup failure or a proxy's refusal, which a retry
+ * would only repeat.
+ */
+int net_connect_unreached(void);
+
+/*
  * Read up to len bytes, waiting until the deadline.  Returns >0, 0 on
  * orderly close, -1 with ERR_NET set ("timed out", errno text).
  */

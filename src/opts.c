@@ -17,7 +17,7 @@ enum opt_id {
 	O_ORG, O_GROUP, O_SCOPE, O_READ_ONLY, O_FULL_ACCESS, O_JSON,
 	O_OUT, O_ENV_FILE, O_ENV_KEY, O_PRINT, O_FORCE, O_AUDIT_LOG, O_BY,
 	O_PURPOSE, O_ID, O_REVOKE_OLD, O_RETRY, O_EXPIRATION, O_ATTACH,
-	O_URL_ENV, O_YES
+	O_URL_ENV, O_YES, O_PROXY
 };
 
 /* Which commands an option applies to. */
@@ -43,6 +43,7 @@ static const struct opt_def defs[] = {
 	{ "--connect-timeout", O_CONNECT_TIMEOUT, 1, ANY },
 	{ "--max-time", O_MAX_TIME, 1, ANY },
 	{ "--retry", O_RETRY, 1, ANY },
+	{ "--proxy", O_PROXY, 1, ANY },
 	{ "-v", O_VERBOSE, 0, ANY },
 	{ "--verbose", O_VERBOSE, 0, ANY },
 	{ "-q", O_QUIET, 0, ANY },
@@ -191,6 +192,7 @@ set_opt(struct opts *o, const struct opt_def *d, const char *val)
 	case O_API_URL:		o->api_url = val; break;
 	case O_TOKEN_FILE:	o->token_file = val; break;
 	case O_CACERT:		o->cacert = val; break;
+	case O_PROXY:		o->proxy = val; break;
 	case O_RESOLVE:
 		if (o->nresolve == OPTS_RESOLVE_MAX)
 			return err_set(ERR_USAGE, "--resolve: more than %d "

@@ -48,6 +48,7 @@ struct opts {
 	const char *api_url;
 	const char *token_file;
 	const char *cacert;
+	const char *proxy;			/* NULL: from the environment */
 	const char *resolve[OPTS_RESOLVE_MAX];
 	int nresolve;
 	int retries;				/* --retry, default 2 */

@@ -248,7 +248,12 @@ c_dumpable() {
 	    sleep 30 < /dev/null > /dev/null 2>&1 &
 	ctl=$!
 	PIDS+=($ctl)
-	sleep 0.2
+	# Until setpriv has exec'd sleep, the uid change keeps it undumpable.
+	for _ in $(seq 50); do
+		[ "$(readlink "/proc/$ctl/exe")" = "$(readlink -f "$(command -v sleep)")" ] &&
+		    break
+		sleep 0.1
+	done
 	environ_access "$ctl"
 	[ "$OWNER" = "$NOBODY" ] && [ "$READABLE" = 1 ] ||
 	    fail "control: a plain process of uid $NOBODY shows owner '$OWNER', readable $READABLE"

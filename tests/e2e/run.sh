@@ -945,6 +945,9 @@ fi
 
 # The lifecycle commands and the sinks of a new token.
 . "$HERE/lifecycle.sh"
+
+# The API through a real HTTP proxy (tinyproxy), and NO_PROXY.
+. "$HERE/proxy.sh"
 # Addresses, retries, connection reuse, clock, settings, DNS.
 . "$HERE/networks.sh"
 # Database and group credentials.

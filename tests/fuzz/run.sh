@@ -35,7 +35,10 @@ for t in "$@"; do
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
 	    "$dir/fuzz-$t.log")
 	crashes=$(find "$dir" -maxdepth 1 -name "crash-$t-*" | wc -l)
+	edges=$(sed -n 's/^INFO: Loaded 1 modules *(\([0-9]*\) inline.*/\1/p' \
+	    "$dir/fuzz-$t.log" | head -n 1)
 	echo "executions: ${execs:-?}"
+	echo "instrumented edges: ${edges:-?} (cov: below counts those reached)"
 	echo "last status: ${last:-none}"
 	echo "corpus: $(find "$dir/corpus-$t" -type f | wc -l) new files"
 	echo "crashes: $crashes (libFuzzer exit $rc)"

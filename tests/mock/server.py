@@ -107,6 +107,9 @@ FAULTS
   Raw answers (then a clean close), each breaking one rule of RFC 9112:
     fault-chunk-hex100   a chunk size of 100 hex digits
     fault-chunk-overflow a chunk size of 2^64 (17 hex digits)
+    fault-chunk-wrap32   the valid answer as one chunk whose size says 2^32
+                         more than it holds (a 32-bit size_t reads it as
+                         the true size)
     fault-chunk-badhex   a chunk size "5g"
     fault-chunk-nocrlf   chunk data not followed by CRLF
     fault-chunk-nolast   valid chunks, then close without the last chunk
@@ -116,6 +119,8 @@ FAULTS
     fault-cl-negative    Content-Length: -1
     fault-cl-nonnumeric  Content-Length: twelve
     fault-cl-21digits    a 21-digit Content-Length
+    fault-cl-wrap32      the valid answer with a Content-Length 2^32 more
+                         than its length (a 32-bit size_t reads the true one)
     fault-te-gzip        Transfer-Encoding: gzip
     fault-te-notlast     Transfer-Encoding: chunked, gzip
     fault-short-cl       Content-Length 100, 20 bytes, close_notify
@@ -271,6 +276,9 @@ RAW_FAULTS = {
     "fault-chunk-overflow": lambda g: _raw(_OK, [_CT, _TE],
                                            b"10000000000000000\r\n" + g +
                                            b"\r\n0\r\n\r\n"),
+    "fault-chunk-wrap32": lambda g: _raw(_OK, [_CT, _TE],
+                                         b"%x\r\n" % (len(g) + 2**32) + g +
+                                         b"\r\n0\r\n\r\n"),
     "fault-chunk-badhex": lambda g: _raw(_OK, [_CT, _TE], b"5g\r\n" + g +
                                          b"\r\n0\r\n\r\n"),
     "fault-chunk-nocrlf": lambda g: _raw(_OK, [_CT, _TE], b"%x\r\n" % len(g)
@@ -290,6 +298,9 @@ RAW_FAULTS = {
                                                       b"twelve")], g),
     "fault-cl-21digits": lambda g: _raw(_OK, [_CT, (b"Content-Length",
                                                     b"1" + b"0" * 20)], g),
+    "fault-cl-wrap32": lambda g: _raw(_OK, [_CT, (b"Content-Length",
+                                                  b"%d" % (len(g) + 2**32))],
+                                      g),
     "fault-te-gzip": lambda g: _raw(_OK, [_CT, (b"Transfer-Encoding",
                                                 b"gzip")], g),
     "fault-te-notlast": lambda g: _raw(_OK, [_CT, (b"Transfer-Encoding",

@@ -1406,7 +1406,7 @@ TEST(no_proxy_table)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (no_proxy_match(cases[i].list, cases[i].host,
 		    cases[i].port) != cases[i].want) {
-			fprintf(stderr, "  NO_PROXY \"%s\" for %s:%d: want %d\n",
+			fprintf(stderr, "  NO_PROXY \"%s\", %s:%d: want %d\n",
 			    cases[i].list, cases[i].host, cases[i].port,
 			    cases[i].want);
 			t_failed_checks++;
@@ -1567,7 +1567,8 @@ tunnel_with(const char *answer, size_t len, int close_after, char *sent,
 
 TEST(proxy_answers)
 {
-	static const char ok11[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+	static const char ok11[] = "HTTP/1.1 200 Connection established\r\n"
+	    "\r\n";
 	static const char ok10[] = "HTTP/1.0 200 Connection established\r\n"
 	    "Proxy-agent: tinyproxy/1.11.1\r\n\r\n";
 	static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\n"
@@ -1576,6 +1577,7 @@ TEST(proxy_answers)
 	static const char a407[] = "HTTP/1.1 407 Proxy Authentication "
 	    "Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\n"
 	    "Content-Length: 5\r\n\r\nnope!";
+	static const char a401[] = "HTTP/1.0 401 Unauthorized\r\n\r\n";
 	static const char a403[] = "HTTP/1.0 403 Forbidden\r\n\r\n<html>";
 	static const char a502[] = "HTTP/1.1 502 Bad \xe2\x80\xae Gateway\r\n"
 	    "Content-Length: 0\r\n\r\n";
@@ -1591,6 +1593,8 @@ TEST(proxy_answers)
 	int fd, peer;
 
 	proxy_reset();
+	/* A stand-in that fails to answer fails the test, never hangs it. */
+	net_set_deadline(5000);
 	CHECK_INT(net_set_proxy("http://Aladdin:open%20sesame@proxy:3128"), 0);
 
 	/* 200: the tunnel is open, the request went out whole, and the
@@ -1618,6 +1622,11 @@ TEST(proxy_answers)
 	CHECK_STR(err_msg(), "proxy proxy port 3128 refused the tunnel to "
 	    "api.turso.tech port 443: 407 Proxy Authentication Required "
 	    "(the proxy refused the user name and password)");
+	err_clear();
+	CHECK_INT(TUNNEL(a401, 0), -1);
+	CHECK_STR(err_msg(), "proxy proxy port 3128 refused the tunnel to "
+	    "api.turso.tech port 443: 401 Unauthorized (the proxy refused the "
+	    "user name and password)");
 	err_clear();
 	CHECK_INT(net_set_proxy("http://proxy:3128"), 0);
 	CHECK_INT(TUNNEL(a407, 0), -1);
@@ -1753,6 +1762,7 @@ TEST(proxy_connect_e2e)
 	pid_t pid;
 
 	proxy_reset();
+	net_set_deadline(5000);
 	/* The proxy's name goes through --resolve like any other. */
 	CHECK((lfd = listener(&port)) != -1);
 	snprintf(spec, sizeof(spec), "proxy.test:%d:127.0.0.1", port);
