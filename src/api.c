@@ -443,7 +443,8 @@ parse_created(const char *what, const struct http_response *resp,
 		    err_msg());
 	if (!text_is_token(out->token, strlen(out->token)))
 		return err_set(ERR_PROTO, "%s: the token in the response is "
-		    "empty or holds spaces or control characters; refused", what);
+		    "empty or not all printable ASCII (a space, a control or a "
+		    "non-ASCII character); refused", what);
 	if (copy_member(&j, "name", out->name, sizeof(out->name)) != 0 ||
 	    copy_member(&j, "id", out->id, sizeof(out->id)) != 0)
 		return err_reset(ERR_PROTO, "%s: %s", what, err_msg());
@@ -679,7 +680,8 @@ api_create_db_token(const struct api *a, const struct api_db_token *t,
 	}
 	if (!text_is_token(out->token, strlen(out->token))) {
 		err_set(ERR_PROTO, "%s: the token in the response is empty or "
-		    "holds spaces or control characters; refused", what);
+		    "not all printable ASCII (a space, a control or a non-ASCII "
+		    "character); refused", what);
 		goto out;
 	}
 	snprintf(out->name, sizeof(out->name), "%s/%s", t->org, t->name);

@@ -611,7 +611,7 @@ c_fnoclosenotify() { fault_case fault-noclose-notify 6 'without TLS close_notify
 c_fctrlraw() { fault_case fault-ctrl-raw 6 'control character in JSON string'; }
 c_fnul() { fault_case fault-nul 6 '\\u0000 in JSON string'; }
 c_fnotoken() { fault_case fault-notoken 6 'response has no "token" string'; }
-c_femptytoken() { fault_case fault-emptytoken 6 'the token in the response is empty or holds'; }
+c_femptytoken() { fault_case fault-emptytoken 6 'the token in the response is empty or not all printable ASCII'; }
 c_femptybody() { fault_case fault-emptybody 6; }
 c_fmanytokens() { fault_case fault-manytokens 6; }
 c_fdeepjson() { fault_case fault-deepjson 6; }
@@ -659,8 +659,8 @@ c_jobject() { fault_case fault-token-object 6 'response has no "token" string'; 
 c_jdup() { fault_case fault-token-dup 6 'duplicate key "token"'; }
 c_jbadutf8() { fault_case fault-token-badutf8 6 'invalid UTF-8 in JSON string'; }
 c_jsurrogate() { fault_case fault-token-surrogate 6 'lone surrogate in JSON string'; }
-c_jutf8() { fault_case fault-token-utf8 6 'the token in the response is empty or holds'; }
-c_jspace() { fault_case fault-token-space 6 'the token in the response is empty or holds'; }
+c_jutf8() { fault_case fault-token-utf8 6 'the token in the response is empty or not all printable ASCII'; }
+c_jspace() { fault_case fault-token-space 6 'the token in the response is empty or not all printable ASCII'; }
 c_jgarbage() { fault_case fault-json-garbage 6 'JSON value followed by garbage'; }
 c_jdeep() { fault_case fault-json-deep100k 6 'JSON nested deeper than 256 levels'; }
 
@@ -672,7 +672,7 @@ c_jerrctrlraw() {
 }
 
 c_fctrl() {
-	fault_case fault-ctrl 6 'the token in the response is empty or holds'
+	fault_case fault-ctrl 6 'the token in the response is empty or not all printable ASCII'
 	if LC_ALL=C grep -q "$(printf '\033')" "$T/run/stderr"; then
 		fail "stderr holds a raw ESC byte"
 	fi
