@@ -214,10 +214,10 @@ sleep_ms(long ms)
 
 /*
  * exchange() with retries: a connect that reached no address (so the
- * request never left), and 429/502/503/504 answers to GET and DELETE, up to a->retries more
- * times, never past the deadline.  A POST that may have reached the
- * server is never repeated: a second create could leave a token nobody
- * stored.
+ * request never left), and 429/502/503/504 answers to GET and DELETE, up
+ * to a->retries more times, never past the deadline.  A POST that may
+ * have reached the server is never repeated: a second create could leave
+ * a token nobody stored.
  */
 static int
 request(const struct api *a, const char *method, const char *target,

@@ -51,7 +51,8 @@ struct http_request {
  * when it does not fit or when any value holds CR, LF or NUL.  The caller
  * erases out after sending, since it holds the bearer.
  */
-long http_build_request(unsigned char *out, size_t cap, const struct http_request *req);
+long http_build_request(unsigned char *out, size_t cap,
+    const struct http_request *req);
 
 /* What the parser keeps of a response. */
 struct http_response {
@@ -86,7 +87,8 @@ struct http_parser {
 };
 
 /* Start parsing a response into resp (whose body/body_cap are set). */
-void http_parser_init(struct http_parser *p, struct http_response *resp, int method_is_head);
+void http_parser_init(struct http_parser *p, struct http_response *resp,
+    int method_is_head);
 
 /*
  * Feed len bytes.  On HTTP_DONE, *used is the number of bytes that were
@@ -95,7 +97,8 @@ void http_parser_init(struct http_parser *p, struct http_response *resp, int met
  * DONE, later calls return HTTP_DONE with *used 0; once HTTP_ERROR, they
  * return HTTP_ERROR.  used may be NULL.
  */
-int http_parser_feed(struct http_parser *p, const unsigned char *data, size_t len, size_t *used);
+int http_parser_feed(struct http_parser *p, const unsigned char *data,
+    size_t len, size_t *used);
 
 /*
  * The peer closed.  clean is 1 for a TLS close_notify (or a plain-TCP FIN
@@ -123,6 +126,7 @@ struct http_io {
  * response was received (whatever its status), -1 otherwise with the
  * error set.  The request buffer (with the bearer) is erased before return.
  */
-int http_exchange(const struct http_io *io, const struct http_request *req, struct http_response *resp);
+int http_exchange(const struct http_io *io, const struct http_request *req,
+    struct http_response *resp);
 
 #endif

@@ -52,9 +52,9 @@ static const char usage_text[] =
 "commands:\n"
 "  create NAME ...      create a token per NAME, in order, over one\n"
 "                       connection; with --json, an array of them\n"
-"  rotate NAME          create NAME-<unix seconds> with the restriction given,\n"
-"                       store it, check that it works, and with --revoke-old\n"
-"                       revoke NAME\n"
+"  rotate NAME          create NAME-<unix seconds> with the restriction\n"
+"                       given, store it, check that it works, and with\n"
+"                       --revoke-old revoke NAME\n"
 "  list                 the tokens as a table (NAME SCOPE PERMISSIONS\n"
 "                       CREATED AT; with --org, OWNER too)\n"
 "  validate             check the credential itself and show its expiry\n"
@@ -86,7 +86,8 @@ static const char usage_text[] =
 "                       keeping its other lines\n"
 "  --env-key KEY        the variable --env-file sets instead\n"
 "  --print              print the token on stdout too\n"
-"  --json               print {\"name\",\"id\",\"token\"} (list, validate: JSON)\n"
+"  --json               print {\"name\",\"id\",\"token\"}; list, validate:\n"
+"                       JSON output\n"
 "  --audit-log FILE     append a JSON line per created, rotated or revoked\n"
 "                       token (never the token itself); also revoke\n"
 "  --by WHO             who, for the audit log (default: the login name)\n"
@@ -224,7 +225,8 @@ main(int argc, char **argv)
 		printf("turso-token %s\n", TT_VERSION);
 		return fflush(stdout) == 0 ? 0 : ERR_LOCAL;
 	}
-	if (setup_network(&o, &a) != 0 || cred_load(o.token_file, bearer, sizeof(bearer)) != 0)
+	if (setup_network(&o, &a) != 0 ||
+	    cred_load(o.token_file, bearer, sizeof(bearer)) != 0)
 		goto fail;
 	a.bearer = bearer;
 	a.retries = o.retries;
