@@ -69,18 +69,17 @@ host_header(const struct api *a, char *dst, size_t cap)
 	return 0;
 }
 
-static int
-warn_clock_once(void)
+static void
+warn_clock_once(const struct api *a)
 {
 	static int warned;
 
-	if (tls_clock_floored() && !warned) {
+	if (tls_clock_floored() && !warned && !a->quiet) {
 		warned = 1;
 		fprintf(stderr, "turso-token: warning: the system clock is "
 		    "before this program's build date; certificates are "
 		    "checked against the build date\n");
 	}
-	return 0;
 }
 
 /*
@@ -96,6 +95,10 @@ static struct {
 
 /* Attempts the last request took, for its error message. */
 static int last_attempts;
+/* The last request's final attempt sent bytes (see api_create_unsure). */
+static int last_sent;
+/* The last create may have made a token whose answer we did not get. */
+static int create_unsure;
 
 static void
 conn_close(void)
@@ -123,6 +126,15 @@ conn_open(const struct api *a)
 	conn_close();
 	if ((conn.fd = net_connect(a->host, a->port)) < 0)
 		return -1;
+	/* The bearer goes in clear over http://: only to this machine,
+	 * whatever --resolve or /etc/hosts made of the name. */
+	if (!a->https && !net_peer_is_loopback(conn.fd)) {
+		close(conn.fd);
+		conn.fd = -1;
+		return err_set(ERR_USAGE, "http:// is allowed only to loopback "
+		    "addresses, and %s was not reached at one; use https://",
+		    a->host);
+	}
 	conn.https = a->https;
 	conn.io.read = plain_read;
 	conn.io.write = plain_write;
@@ -132,7 +144,7 @@ conn_open(const struct api *a)
 		return -1;
 	}
 	if (a->https)
-		warn_clock_once();
+		warn_clock_once(a);
 	return 0;
 }
 
@@ -230,6 +242,7 @@ request(const struct api *a, const char *method, const char *target,
 		last_attempts = n + 1;
 		err_clear();
 		r = exchange(a, method, target, reqbody, resp, &sent);
+		last_sent = sent;
 		if (n >= a->retries)
 			return r;
 		if (r != 0 && (sent || !net_connect_unreached()))
@@ -421,6 +434,19 @@ copy_member(const struct json *j, const char *key, char *dst, size_t cap)
 	return json_string(j, t, dst, cap) < 0 ? -1 : 0;
 }
 
+/* Parse the kept body as a JSON object; ERR_PROTO names the call. */
+static int
+parse_object(const char *what, const struct http_response *resp,
+    struct json *j)
+{
+	if (json_parse(j, (const char *)resp->body, resp->body_len) != 0)
+		return err_reset(ERR_PROTO, "%s: %s", what, err_msg());
+	if (json_type(j, 0) != JSON_OBJECT)
+		return err_set(ERR_PROTO, "%s: response is not a JSON object",
+		    what);
+	return 0;
+}
+
 static int
 parse_created(const char *what, const struct http_response *resp,
     struct api_created *out)
@@ -428,10 +454,8 @@ parse_created(const char *what, const struct http_response *resp,
 	struct json j;
 	int t;
 
-	if (json_parse(&j, (const char *)resp->body, resp->body_len) != 0)
-		return err_reset(ERR_PROTO, "%s: %s", what, err_msg());
-	if (json_type(&j, 0) != JSON_OBJECT)
-		return err_set(ERR_PROTO, "%s: response is not a JSON object", what);
+	if (parse_object(what, resp, &j) != 0)
+		return -1;
 	t = json_get(&j, 0, "token");
 	if (t == -2)
 		return err_reset(ERR_PROTO, "%s: %s", what, err_msg());
@@ -484,13 +508,15 @@ api_create_token(const struct api *a, const char *name,
 		return -1;
 	if (r->org != NULL && create_body(r, reqbody, sizeof(reqbody)) != 0)
 		return -1;
+	create_unsure = 0;
 	if (request(a, "POST", path, r->org != NULL ? reqbody : NULL,
-	    &resp) != 0)
+	    &resp) != 0) {
 		rc = -1;
-	else if (resp.status < 200 || resp.status > 299)
+		create_unsure = last_sent;
+	} else if (resp.status < 200 || resp.status > 299)
 		rc = status_error(what, &resp);
-	else
-		rc = parse_created(what, &resp, out);
+	else if ((rc = parse_created(what, &resp, out)) != 0)
+		create_unsure = 1;
 	forget_body(&resp);
 	if (rc != 0)
 		explicit_bzero(out, sizeof(*out));
@@ -529,19 +555,6 @@ api_revoke_org_token(const struct api *a, const char *org, const char *id)
 	rc = simple(a, "DELETE", path, what, &resp);
 	forget_body(&resp);
 	return rc;
-}
-
-/* Parse the kept body as a JSON object; ERR_PROTO names the call. */
-static int
-parse_object(const char *what, const struct http_response *resp,
-    struct json *j)
-{
-	if (json_parse(j, (const char *)resp->body, resp->body_len) != 0)
-		return err_reset(ERR_PROTO, "%s: %s", what, err_msg());
-	if (json_type(j, 0) != JSON_OBJECT)
-		return err_set(ERR_PROTO, "%s: response is not a JSON object",
-		    what);
-	return 0;
 }
 
 int
@@ -662,13 +675,17 @@ api_create_db_token(const struct api *a, const struct api_db_token *t,
 	if (k != 0 || (t->nattach > 0 &&
 	    attach_body(t, reqbody, sizeof(reqbody)) != 0))
 		return -1;
+	create_unsure = 0;
 	if (request(a, "POST", path, t->nattach > 0 ? reqbody : NULL,
-	    &resp) != 0)
+	    &resp) != 0) {
+		create_unsure = last_sent;
 		goto out;
+	}
 	if (resp.status < 200 || resp.status > 299) {
 		status_error(what, &resp);
 		goto out;
 	}
+	create_unsure = 1;	/* a 2xx: whatever is wrong below, it exists */
 	if (parse_object(what, &resp, &j) != 0)
 		goto out;
 	k = json_get(&j, 0, "jwt");
@@ -685,6 +702,7 @@ api_create_db_token(const struct api *a, const struct api_db_token *t,
 		goto out;
 	}
 	snprintf(out->name, sizeof(out->name), "%s/%s", t->org, t->name);
+	create_unsure = 0;
 	rc = 0;
 out:
 	forget_body(&resp);
@@ -705,11 +723,7 @@ api_rotate_db_creds(const struct api *a, enum api_db_kind kind,
 	if (target(a, path, sizeof(path), "/v1/organizations/%s/%s/%s/auth/"
 	    "rotate", org, kind_path(kind), name) != 0)
 		return -1;
-	if (request(a, "POST", path, NULL, &resp) != 0)
-		return -1;
-	if (resp.status < 200 || resp.status > 299)
-		return status_error(what, &resp);
-	return 0;
+	return simple(a, "POST", path, what, &resp);
 }
 
 /* A DNS name: labels of letters, digits and '-', dot-separated. */
@@ -750,6 +764,12 @@ api_db_hostname(const struct api *a, const char *org, const char *db,
 		return err_reset(ERR_PROTO, "%s: response has no valid "
 		    "database.Hostname", what);
 	return 0;
+}
+
+int
+api_create_unsure(void)
+{
+	return create_unsure;
 }
 
 void

@@ -31,6 +31,7 @@ struct api {
 	const char *bearer;		/* the credential (secret) */
 	int retries;			/* more attempts after the first */
 	int verbose;
+	int quiet;			/* no warnings */
 };
 
 /* Close the kept-alive connection (sends TLS close_notify). */
@@ -116,6 +117,13 @@ int api_rotate_db_creds(const struct api *a, enum api_db_kind kind,
  */
 int api_db_hostname(const struct api *a, const char *org, const char *db,
     char *host, size_t cap);
+
+/*
+ * After a failed api_create_token() or api_create_db_token(): 1 if a
+ * token may exist anyway — the request left and its answer was lost, or
+ * a 2xx answer was unusable — so the caller must take it back or say so.
+ */
+int api_create_unsure(void);
 
 /* Erase every buffer that held a secret (created token, bodies). */
 void api_forget(struct api_created *c);

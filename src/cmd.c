@@ -14,6 +14,8 @@
 
 /* Default --env-file key: the source page's TURSO_API_TOKEN_<NAME>. */
 #define CMD_ENV_PREFIX		"TURSO_API_TOKEN_"
+/* Earlier rotations --revoke-old takes back in one run. */
+#define CMD_OLD_MAX		32
 /* A name as shown in a message: every byte escaped at worst. */
 #define CMD_SHOWN_MAX		(4 * API_NAME_MAX)
 /* The login name for the audit log, or "uid:N". */
@@ -87,7 +89,8 @@ undo(const struct opts *o, const struct api *a, const struct api_created *c,
 	char name[CMD_SHOWN_MAX], why[ERR_MSG_MAX];
 
 	shown(name, c->name);
-	snprintf(why, sizeof(why), "%s", err_msg());
+	/* Cut the cause, not the remedy that follows it. */
+	snprintf(why, sizeof(why), "%.300s", err_msg());
 	err_clear();
 	if (d->undo_cmd != NULL)
 		return err_reset(ERR_STORED_REVOKED, "the token for \"%s\" was "
@@ -157,6 +160,41 @@ print(const struct opts *o, const struct api *a, const struct api_created *c,
 static const struct delivery created = { "created", NULL, NULL, NULL, NULL };
 static const struct delivery rotated = { "rotated", NULL, NULL, NULL, NULL };
 
+/*
+ * A create failed after its request left: the answer was lost, or a 2xx
+ * answer was unusable, so the token may exist.  Revoke it by name to be
+ * sure; a 404 means it never existed and the first error stands.
+ * Database credentials cannot be revoked: name the rotate command.
+ */
+static int
+create_failed(const struct opts *o, const struct api *a, const char *name,
+    const struct delivery *d)
+{
+	char shown_name[CMD_SHOWN_MAX], why[ERR_MSG_MAX];
+	enum err_class cls = err_class();
+
+	if (!api_create_unsure())
+		return -1;
+	shown(shown_name, name);
+	snprintf(why, sizeof(why), "%.300s", err_msg());
+	if (d->undo_cmd != NULL)
+		return err_reset(cls, "%s; a credential may have been made all "
+		    "the same: `turso-token %s` invalidates it", why,
+		    d->undo_cmd);
+	err_clear();
+	if (api_revoke_token(a, name) == 0) {
+		audit(o, "revoked", name, NULL);
+		return err_reset(ERR_STORED_REVOKED, "%s; token \"%s\" may have "
+		    "been created all the same, so it has been revoked", why,
+		    shown_name);
+	}
+	if (err_class() == ERR_NOTFOUND)
+		return err_reset(cls, "%s", why);
+	return err_reset(cls, "%s; token \"%s\" may have been created all "
+	    "the same and could not be revoked: check with `turso-token "
+	    "list`", why, shown_name);
+}
+
 /* Refuse a sink that cannot work before a token exists to be lost. */
 static int
 check_sinks(const struct opts *o)
@@ -164,6 +202,8 @@ check_sinks(const struct opts *o)
 	if (o->out != NULL && store_check_target(o->out, o->force) != 0)
 		return -1;
 	if (o->env_file != NULL && store_check_target(o->env_file, 1) != 0)
+		return -1;
+	if (o->audit_log != NULL && store_check_target(o->audit_log, 1) != 0)
 		return -1;
 	return 0;
 }
@@ -205,7 +245,7 @@ create_one(const struct opts *o, const struct api *a, const char *name,
 		warn(o, "the token name does not say what the token is for; "
 		    "prefer names like ci-cd-pipeline or production-api");
 	if (api_create_token(a, name, r, &c) != 0)
-		return -1;
+		return create_failed(o, a, name, &created);
 	report_created(o, &c);
 	rc = store(o, a, &c, &created);
 	if (rc == 0)
@@ -306,17 +346,85 @@ cmd_revoke(const struct opts *o, const struct api *a)
 	return 0;
 }
 
+/* 1 if name is base itself or an earlier rotation of it, base-<digits>. */
+static int
+rotation_of(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+	const char *p;
+
+	if (strncmp(name, base, n) != 0)
+		return 0;
+	if (name[n] == '\0')
+		return 1;
+	if (name[n] != '-' || name[n + 1] == '\0')
+		return 0;
+	for (p = name + n + 1; *p >= '0' && *p <= '9'; p++)
+		;
+	return *p == '\0';
+}
+
+/*
+ * --revoke-old: the old token is NAME, or an earlier rotation of it
+ * (NAME-<seconds>), so that a rotation run from cron every month keeps
+ * exactly one live token.  Names are copied out of the list first: each
+ * revoke reuses the buffer the list was read into.
+ */
+static int
+revoke_previous(const struct opts *o, const struct api *a, const char *keep,
+    int *count)
+{
+	static char names[CMD_OLD_MAX][OPTS_NAME_MAX + 1];
+	struct json j;
+	int tokens, n = 0, i, e, t, len;
+
+	*count = 0;
+	if (api_list_tokens(a, NULL, &j, &tokens) != 0)
+		return -1;
+	len = json_len(&j, tokens);
+	for (i = 0, e = tokens + 1; i < len && n < CMD_OLD_MAX;
+	    i++, e = json_next(&j, e)) {
+		t = json_get(&j, e, "name");
+		if (t < 0 || json_type(&j, t) != JSON_STRING ||
+		    json_string(&j, t, names[n], sizeof(names[n])) < 0) {
+			err_clear();
+			continue;
+		}
+		if (rotation_of(names[n], o->args[0]) &&
+		    strcmp(names[n], keep) != 0)
+			n++;
+	}
+	for (i = 0; i < n; i++) {
+		if (api_revoke_token(a, names[i]) != 0) {
+			if (err_class() != ERR_NOTFOUND)
+				return -1;
+			err_clear();	/* gone already: fine */
+			continue;
+		}
+		(*count)++;
+		if (audit(o, "revoked", names[i], NULL) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Prefix a step's error, keeping its class: "rotate: step N (...): ...". */
 static int
 step_failed(const char *step, const char *after)
 {
 	char why[ERR_MSG_MAX];
 
-	snprintf(why, sizeof(why), "%s", err_msg());
+	snprintf(why, sizeof(why), "%.300s", err_msg());
 	return err_reset(err_class(), "rotate: %s failed: %s; %s", step, why,
 	    after);
 }
 
+/*
+ * Create NAME-<seconds>, deliver it (audit, files, stdout), prove it
+ * works, and only then revoke the old one.  Delivered before it is
+ * checked: a new token that fails the check is still a live token, and
+ * stdout may be its only sink.
+ */
 int
 cmd_rotate(const struct opts *o, const struct api *a)
 {
@@ -326,43 +434,44 @@ cmd_rotate(const struct opts *o, const struct api *a)
 	struct api_restrict r;
 	struct api fresh;
 	long long exp;
-	int rc = -1;
+	int rc = -1, revoked = 0;
 
 	snprintf(name, sizeof(name), "%s-%lld", o->args[0],
 	    (long long)time(NULL));
 	shown(old, o->args[0]);
 	shown(new, name);
+	memset(&fresh, 0, sizeof(fresh));
 	if (check_sinks(o) != 0)
 		return -1;
 	restrictions(o, &r, scopes);
-	if (api_create_token(a, name, &r, &c) != 0)
+	if (api_create_token(a, name, &r, &c) != 0) {
+		create_failed(o, a, name, &rotated);
 		return step_failed("creating the new token", "the old token "
 		    "is untouched");
+	}
 	report_created(o, &c);
-	if (store(o, a, &c, &rotated) != 0)
+	if (store(o, a, &c, &rotated) != 0 || print(o, a, &c, &rotated, 0,
+	    1) != 0)
 		goto out;
 	fresh = *a;
 	fresh.bearer = c.token;
 	if (api_validate(&fresh, &exp) != 0) {
-		step_failed("validating the new token", "it is stored but may "
-		    "not work; the old token is untouched");
+		step_failed("validating the new token", "it was delivered but "
+		    "may not work; the old token is untouched");
 		goto out;
 	}
-	if (print(o, a, &c, &rotated, 0, 1) != 0)
-		goto out;
-	if (o->revoke_old && api_revoke_token(a, o->args[0]) != 0) {
-		step_failed("revoking the old token", "the new token is stored "
-		    "and works");
+	if (o->revoke_old && revoke_previous(o, a, name, &revoked) != 0) {
+		step_failed("revoking the old token", "the new token is "
+		    "delivered and works");
 		goto out;
 	}
-	if (o->revoke_old && audit(o, "revoked", o->args[0], NULL) != 0) {
-		step_failed("recording the revoke in the audit log", "the old "
-		    "token is revoked; the new token is stored and works");
-		goto out;
-	}
-	if (!o->quiet)
-		fprintf(stderr, "turso-token: rotated \"%s\" to \"%s\"%s\n", old,
-		    new, o->revoke_old ? "; the old token is revoked" : "");
+	if (!o->quiet && o->revoke_old)
+		fprintf(stderr, "turso-token: rotated \"%s\" to \"%s\"; "
+		    "revoked %d old token%s\n", old, new, revoked,
+		    revoked == 1 ? "" : "s");
+	else if (!o->quiet)
+		fprintf(stderr, "turso-token: rotated \"%s\" to \"%s\"\n",
+		    old, new);
 	rc = 0;
 out:
 	explicit_bzero(&fresh, sizeof(fresh));
@@ -421,7 +530,7 @@ cmd_db_token(const struct opts *o, const struct api *a)
 		d.url = url;
 	}
 	if (api_create_db_token(a, &t, &c) != 0)
-		return -1;
+		return create_failed(o, a, t.name, &d);
 	rc = store(o, a, &c, &d);
 	if (rc == 0)
 		rc = print(o, a, &c, &d, 0, 1);
@@ -474,5 +583,12 @@ cmd_rotate_creds(const struct opts *o, const struct api *a)
 		    "\"%s\"\n", kind == API_DATABASE ? "database" : "group",
 		    shown_name);
 	}
-	return audit(o, "rotated", name, NULL);
+	if (audit(o, "rotated", name, NULL) != 0) {
+		char why[ERR_MSG_MAX];
+
+		snprintf(why, sizeof(why), "%.300s", err_msg());
+		return err_reset(ERR_LOCAL, "the credentials were rotated, but "
+		    "the audit log could not record it: %s", why);
+	}
+	return 0;
 }

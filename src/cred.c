@@ -20,7 +20,7 @@ read_all(int fd, const char *what, char *dst, size_t cap, size_t *len)
 	*len = 0;
 	for (;;) {
 		if (*len == cap)
-			return err_set(ERR_LOCAL, "%s: credential longer than "
+			return err_set(ERR_LOCAL, "%s: longer than "
 			    "%zu bytes", what, cap - 1);
 		r = read(fd, dst + *len, cap - *len);
 		if (r < 0 && errno == EINTR)
@@ -42,7 +42,8 @@ trim(char *s, size_t len)
 	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r' ||
 	    s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
-	while (start < len && (s[start] == ' ' || s[start] == '\t'))
+	while (start < len && (s[start] == ' ' || s[start] == '\t' ||
+	    s[start] == '\n' || s[start] == '\r'))
 		start++;
 	memmove(s, s + start, len - start);
 	len -= start;

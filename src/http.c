@@ -27,6 +27,12 @@
  * from streaming an endless one.
  */
 #define HTTP_CHUNK_LINE_MAX	4096
+/*
+ * All chunk size lines of one body together.  A 1 MiB body in 8 KiB
+ * chunks takes about a kilobyte of them; the cap stops a server sending
+ * endless 4 KiB extensions on one-byte chunks under the body cap.
+ */
+#define HTTP_CHUNK_FRAMING_MAX	(64 * 1024)
 /* 16 hex digits fill 64 bits, so a size of that length cannot overflow. */
 #define HTTP_CHUNK_DIGITS_MAX	16
 /* 18 decimal digits stay below 2^63, so Content-Length cannot overflow. */
@@ -150,6 +156,7 @@ http_parser_init(struct http_parser *p, struct http_response *resp,
 	p->content_length = 0;
 	p->remaining = 0;
 	p->interim = 0;
+	p->framing_len = 0;
 	head_reset(p);
 	resp->status = 0;
 	resp->keep_alive = 0;
@@ -501,6 +508,11 @@ line_byte(struct http_parser *p, unsigned char c)
 	    c != (unsigned char)prefix[p->line_len]) {
 		err_set(ERR_PROTO,
 		    "response does not start with a status line");
+		return fail(p);
+	}
+	if (chunk && ++p->framing_len > HTTP_CHUNK_FRAMING_MAX) {
+		err_set(ERR_PROTO, "chunk size lines larger than %d bytes in "
+		    "all", HTTP_CHUNK_FRAMING_MAX);
 		return fail(p);
 	}
 	if (chunk && p->line_len >= HTTP_CHUNK_LINE_MAX) {

@@ -78,6 +78,7 @@ struct http_parser {
 	int state;
 	int headers_seen;
 	size_t head_len;		/* bytes of the current head so far */
+	size_t framing_len;		/* bytes of all chunk size lines */
 	char line[HTTP_HEAD_MAX];	/* current header line being assembled */
 	size_t line_len;
 	int saw_cl, saw_te, chunked, http10, conn_close, conn_keep;

@@ -53,8 +53,8 @@ static const char usage_text[] =
 "  create NAME ...      create a token per NAME, in order, over one\n"
 "                       connection; with --json, an array of them\n"
 "  rotate NAME          create NAME-<unix seconds> with the restriction\n"
-"                       given, store it, check that it works, and with\n"
-"                       --revoke-old revoke NAME\n"
+"                       given, deliver it, check that it works, and with\n"
+"                       --revoke-old revoke NAME and its earlier rotations\n"
 "  list                 the tokens as a table (NAME SCOPE PERMISSIONS\n"
 "                       CREATED AT; with --org, OWNER too)\n"
 "  validate             check the credential itself and show its expiry\n"
@@ -99,7 +99,8 @@ static const char usage_text[] =
 "  --expiration DUR     never, or a duration such as 2w1d30m (w d h m s)\n"
 "  --read-only          a read-only credential (default: full access)\n"
 "  --attach DB,...      may also read these databases with ATTACH\n"
-"  --url-env KEY        with --env-file: also set KEY=libsql://<hostname>\n"
+"  --url-env KEY        db-token with --env-file: also set\n"
+"                       KEY=libsql://<hostname>\n"
 "  --yes                (rotate-*-creds) do not ask\n"
 "  Sinks as above but --json; --env-file's default key is\n"
 "  TURSO_DATABASE_TOKEN or TURSO_GROUP_TOKEN.  Such a credential cannot be\n"
@@ -166,8 +167,10 @@ harden(void)
 
 	setrlimit(RLIMIT_CORE, &no);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	/* A closed stdout must fail a write, not kill us with a token alive. */
+	/* A closed stdout or a file size limit must fail a write, not kill
+	 * us with a token alive. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 static int
@@ -178,13 +181,17 @@ setup_network(const struct opts *o, struct api *a)
 
 	if (url == NULL && (url = getenv("TURSO_API_BASEURL")) == NULL)
 		url = DEFAULT_API_URL;
+	/* A bad value from the environment is local configuration (3),
+	 * from the command line a usage error (2). */
 	if (api_set_base(a, url) != 0)
-		return -1;
+		return o->api_url != NULL ? -1 : err_reset(ERR_LOCAL,
+		    "TURSO_API_BASEURL: %.300s", err_msg());
 	for (i = 0; i < o->nresolve; i++)
 		if (net_resolve_add(o->resolve[i]) != 0)
 			return -1;
 	if (net_proxy_from_env(o->proxy) != 0)
-		return -1;
+		return o->proxy != NULL ? -1 : err_reset(ERR_LOCAL, "%.300s",
+		    err_msg());
 	net_set_connect_timeout(o->connect_timeout_ms ? o->connect_timeout_ms :
 	    DEFAULT_CONNECT_MS);
 	net_set_deadline(o->max_time_ms ? o->max_time_ms : DEFAULT_MAX_TIME_MS);
@@ -231,6 +238,7 @@ main(int argc, char **argv)
 	a.bearer = bearer;
 	a.retries = o.retries;
 	a.verbose = o.verbose;
+	a.quiet = o.quiet;
 	rc = run(&o, &a);
 	api_close();
 	explicit_bzero(bearer, sizeof(bearer));

@@ -2010,3 +2010,26 @@ proxy_connect(const char *host, int port)
 	}
 	return fd;
 }
+
+int
+net_peer_is_loopback(int fd)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+	socklen_t len = sizeof(ss);
+	char text[INET6_ADDRSTRLEN];
+	const char *t = NULL;
+
+	/* Copied out, not cast: see the note on aliasing at the top. */
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+		return 0;
+	if (ss.ss_family == AF_INET) {
+		memcpy(&v4, &ss, sizeof(v4));
+		t = inet_ntop(AF_INET, &v4.sin_addr, text, sizeof(text));
+	} else if (ss.ss_family == AF_INET6) {
+		memcpy(&v6, &ss, sizeof(v6));
+		t = inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof(text));
+	}
+	return t != NULL && net_is_loopback(text);
+}

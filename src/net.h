@@ -83,6 +83,9 @@ int net_write(int fd, const unsigned char *buf, size_t len);
  */
 int net_idle_alive(int fd);
 
+/* 1 if the connected socket's peer is a loopback address. */
+int net_peer_is_loopback(int fd);
+
 /* 1 if host is a loopback name or address (localhost, 127.0.0.0/8, ::1). */
 int net_is_loopback(const char *host);
 

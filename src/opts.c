@@ -7,6 +7,7 @@
 #include "err.h"
 #include "opts.h"
 #include "store.h"
+#include "text.h"
 
 /* Longest timeout accepted, in seconds: a day is already absurd. */
 #define OPTS_SECS_MAX	86400
@@ -231,11 +232,14 @@ set_opt(struct opts *o, const struct opt_def *d, const char *val)
 	case O_ID:		o->id = val; break;
 	case O_REVOKE_OLD:	o->revoke_old = 1; break;
 	case O_EXPIRATION:	o->expiration = val; break;
-	case O_ATTACH:		return add_attach(o, val);
+	case O_ATTACH:
+		if (add_attach(o, val) != 0)
+			return -1;
+		break;
 	case O_URL_ENV:		o->url_env = val; break;
 	case O_YES:		o->yes = 1; break;
 	}
-	o->seen |= 1ul << d->id;
+	o->seen |= (uint64_t)1 << d->id;
 	return 0;
 }
 
@@ -312,21 +316,18 @@ opts_check_name(const char *name)
 	int blank = 1;
 
 	if (len == 0)
-		return err_set(ERR_USAGE, "token name is empty");
+		return err_set(ERR_USAGE, "a name is empty");
 	if (len > OPTS_NAME_MAX)
-		return err_set(ERR_USAGE, "token name is %zu bytes long; "
-		    "at most %d are accepted", len, OPTS_NAME_MAX);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c < 0x20 || c == 0x7f)
-			return err_set(ERR_USAGE, "token name contains a "
-			    "control character (byte %zu)", i + 1);
-		if (!isspace(c))
+		return err_set(ERR_USAGE, "a name is %zu bytes long; at most %d "
+		    "are accepted", len, OPTS_NAME_MAX);
+	if (!text_is_plain(name, len))
+		return err_set(ERR_USAGE, "a name holds a control character or "
+		    "is not valid UTF-8");
+	for (i = 0; i < len; i++)
+		if (!isspace((unsigned char)name[i]))
 			blank = 0;
-	}
 	if (blank)
-		return err_set(ERR_USAGE, "token name is only white space");
+		return err_set(ERR_USAGE, "a name is only white space");
 	return 0;
 }
 
@@ -372,7 +373,7 @@ check_applies(const struct opts *o)
 	size_t i;
 
 	for (i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
-		if ((o->seen & 1ul << defs[i].id) &&
+		if ((o->seen & (uint64_t)1 << defs[i].id) &&
 		    !(defs[i].cmds & FOR(o->cmd)))
 			return err_set(ERR_USAGE, "%s does not apply to %s",
 			    defs[i].name, o->cmd_name);
@@ -409,11 +410,32 @@ check_restrictions(const struct opts *o)
 	return 0;
 }
 
+/* Free text of an option: plain (text_is_plain) and at most max bytes. */
+static int
+check_text(const char *opt, const char *val, size_t max)
+{
+	if (val == NULL)
+		return 0;
+	if (strlen(val) > max)
+		return err_set(ERR_USAGE, "%s: longer than %zu bytes", opt, max);
+	if (!text_is_plain(val, strlen(val)))
+		return err_set(ERR_USAGE, "%s: holds a control character or is "
+		    "not valid UTF-8", opt);
+	return 0;
+}
+
+/*
+ * Checked before anything is created, so the audit line of a new token
+ * always fits (STORE_AUDIT_LINE_MAX) and shows what was given.
+ */
 static int
 check_audit(const struct opts *o)
 {
 	if ((o->by != NULL || o->purpose != NULL) && o->audit_log == NULL)
 		return err_set(ERR_USAGE, "--by and --purpose need --audit-log");
+	if (check_text("--by", o->by, OPTS_BY_MAX) != 0 ||
+	    check_text("--purpose", o->purpose, OPTS_PURPOSE_MAX) != 0)
+		return -1;
 	return 0;
 }
 
@@ -538,14 +560,16 @@ check_db_token(const struct opts *o)
 		return err_set(ERR_USAGE, "--expiration: \"%.32s\" is not "
 		    "\"never\" or a duration such as 2w1d30m (units w d h m "
 		    "s)", o->expiration);
-	if (o->json)
-		return err_set(ERR_USAGE, "--json does not apply to %s",
-		    o->cmd_name);
 	if (o->url_env != NULL && o->env_file == NULL)
 		return err_set(ERR_USAGE, "--url-env needs --env-file");
 	if (o->url_env != NULL && !store_env_key_valid(o->url_env))
 		return err_set(ERR_USAGE, "--url-env: \"%.64s\" is not a valid "
 		    "variable name", o->url_env);
+	/* One key for both would leave the URL where the token should be. */
+	if (o->url_env != NULL && strcmp(o->url_env, o->env_key != NULL ?
+	    o->env_key : "TURSO_DATABASE_TOKEN") == 0)
+		return err_set(ERR_USAGE, "--url-env and the token's key are "
+		    "both %s", o->url_env);
 	return 0;
 }
 
@@ -568,6 +592,10 @@ opts_check(const struct opts *o)
 		return -1;
 	if (o->org != NULL && o->org[0] == '\0')
 		return err_set(ERR_USAGE, "--org is empty");
+	if (check_text("--org", o->org, OPTS_NAME_MAX) != 0 ||
+	    check_text("--group", o->group, OPTS_NAME_MAX) != 0 ||
+	    check_text("--id", o->id, OPTS_NAME_MAX) != 0)
+		return -1;
 	switch (o->cmd) {
 	case CMD_CREATE:
 		if (check_names(o) != 0 || check_restrictions(o) != 0)

@@ -7,6 +7,8 @@
 #ifndef OPTS_H
 #define OPTS_H
 
+#include <stdint.h>
+
 /* --retry: default, and the most accepted (backoff doubles each time). */
 #define OPTS_RETRY_DEFAULT	2
 #define OPTS_RETRY_MAX		10
@@ -23,6 +25,10 @@
  * in a URL, an env key and a table column.
  */
 #define OPTS_NAME_MAX		64
+/* --by and --purpose: an audit line (STORE_AUDIT_LINE_MAX) must hold
+ * them with a name, an id and a date. */
+#define OPTS_BY_MAX		128
+#define OPTS_PURPOSE_MAX	512
 
 /* The subcommands. */
 enum opts_cmd {
@@ -77,7 +83,7 @@ struct opts {
 	int nattach;
 	const char *url_env;
 	int yes;
-	unsigned long seen;			/* bit per option given */
+	uint64_t seen;				/* bit per option given */
 };
 
 /* Parse argv.  Returns 0, or -1 with ERR_USAGE set. */

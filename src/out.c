@@ -73,21 +73,20 @@ out_json_end(void)
 	return write_all("]\n", 2);
 }
 
-/* Member key of object obj as escaped text; "" when absent. */
+/* Member key of object obj, decoded then escaped; "" when absent. */
 static void
 member(const struct json *j, int obj, const char *key, char *dst, size_t cap)
 {
-	const char *raw;
-	size_t len;
+	char text[OUT_CELL_MAX];
 	int t = json_get(j, obj, key);
 
 	dst[0] = '\0';
-	if (t < 0 || json_type(j, t) != JSON_STRING) {
-		err_clear();	/* a duplicate key shows as absent */
+	if (t < 0 || json_type(j, t) != JSON_STRING ||
+	    json_string(j, t, text, sizeof(text)) < 0) {
+		err_clear();	/* a duplicate or overlong one shows as absent */
 		return;
 	}
-	raw = json_raw(j, t, &len);
-	text_escape(dst, cap, raw, len);
+	text_escape(dst, cap, text, strlen(text));
 }
 
 /* The scopes in their spec order; used to recognise the presets. */
@@ -214,6 +213,47 @@ width(const char *s)
 	return w;
 }
 
+/*
+ * The server's JSON, as it came but for one change: every non-ASCII
+ * character becomes a \\uXXXX escape.  Outside strings JSON is ASCII, so
+ * the result is the same document, and nothing in it (a C1 control, a
+ * bidirectional override) can act on a terminal.
+ */
+static int
+json_ascii(const char *raw, size_t len)
+{
+	char out[4096], esc[24];
+	const unsigned char *p = (const unsigned char *)raw;
+	struct buf b = BUF_INIT(out, sizeof(out));
+	unsigned long cp;
+	size_t i = 0;
+	int n;
+
+	while (i < len) {
+		if (b.len + sizeof(esc) > sizeof(out)) {
+			if (write_all(out, b.len) != 0)
+				return -1;
+			b.len = 0;
+		}
+		if (p[i] < 0x80 || (n = text_utf8_decode(p + i, len - i,
+		    &cp)) == 0) {
+			buf_put(&b, p + i++, 1);	/* json.c let only UTF-8 in */
+			continue;
+		}
+		i += (size_t)n;
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			snprintf(esc, sizeof(esc), "\\u%04lx\\u%04lx",
+			    0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+		} else {
+			snprintf(esc, sizeof(esc), "\\u%04lx", cp);
+		}
+		buf_str(&b, esc);
+	}
+	buf_put(&b, "\n", 1);
+	return write_all(out, b.len);
+}
+
 /* The table goes out in large writes, not one per line. */
 static char tbl[64 * 1024];
 static struct buf tb = BUF_INIT(tbl, sizeof(tbl));
@@ -262,9 +302,7 @@ out_list(const struct json *j, int tokens, int with_owner, int json)
 
 	if (json) {
 		raw = json_raw(j, tokens, &len);
-		if (write_all(raw, len) != 0 || write_all("\n", 1) != 0)
-			return -1;
-		return 0;
+		return json_ascii(raw, len);
 	}
 	for (k = 0; k < OUT_COLS; k++)
 		w[k] = width(head[k]);

@@ -32,7 +32,6 @@
 #define TMP_HEX		6
 /* Fresh names tried before giving up; O_EXCL makes a collision harmless. */
 #define TMP_TRIES	32
-/* "YYYY-MM-DDTHH:MM:SSZ" plus NUL, with room so snprintf never cuts. */
 /* Opens of the audit log: lost create races with another writer. */
 #define AUDIT_OPEN_TRIES	4
 
@@ -289,7 +288,17 @@ out:
 int
 store_check_target(const char *path, int replace)
 {
-	return check_target(AT_FDCWD, path, path, replace);
+	char dir[DIR_PATH_MAX];
+	const char *base;
+	int dfd, rc;
+
+	if (split_path(path, dir, sizeof(dir), &base) == -1)
+		return -1;
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return fail(path, "open directory", errno);
+	rc = check_target(dfd, base, path, replace);
+	close(dfd);
+	return rc;
 }
 
 int

@@ -32,8 +32,9 @@ int store_secret_file(const char *path, const char *secret, size_t len, int forc
 
 /*
  * Look before a token is created: 0 when a secret file may be written at
- * path (nothing there yet, or a regular file and replace), else -1 with
- * ERR_LOCAL set, as store_secret_file() would fail.  The write checks
+ * path (its directory exists, and nothing is there yet, or a regular file
+ * and replace), else -1 with ERR_LOCAL set, as store_secret_file() would
+ * fail.  The write checks
  * again; this only spares creating a token that has nowhere to go.
  */
 int store_check_target(const char *path, int replace);

@@ -385,3 +385,26 @@ text_retry_after(const char *v, long long now)
 		return -1;
 	return at > now ? at - now : 0;
 }
+
+int
+text_is_plain(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	int n;
+
+	while (len > 0) {
+		if (*p < 0x80) {
+			if (*p < 0x20 || *p == 0x7f)
+				return 0;
+			p++;
+			len--;
+			continue;
+		}
+		if ((n = text_utf8_decode(p, len, &cp)) == 0 || !shown(cp))
+			return 0;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 1;
+}

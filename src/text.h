@@ -32,6 +32,15 @@ int text_escape(char *dst, size_t cap, const char *src, size_t len);
 long text_pct_encode(char *dst, size_t cap, const char *src, size_t len);
 
 /*
+ * 1 if s (len bytes) is text a terminal shows as it is: valid UTF-8, no
+ * C0 or C1 control, no DEL, no line or paragraph separator, no
+ * bidirectional control.  What a user names (tokens, organizations, the
+ * audit log's words) must be plain, so every message and file shows it
+ * faithfully.
+ */
+int text_is_plain(const char *s, size_t len);
+
+/*
  * 1 if s (len bytes) is a non-empty run of printable ASCII (0x21..0x7e),
  * the only form a bearer token may take on the wire and on a terminal.
  */

@@ -102,7 +102,8 @@ c_db_usage() {
 }
 
 c_db_store_fail() {
-	tt dbs -- db-token acme app-db --out "$D/no/such/dir/tok"
+	head -c 300000 /dev/zero | tr '\0' '#' > "$D/big.env"
+	tt dbs -- db-token acme app-db --env-file "$D/big.env"
 	bad 12
 	want_err 'cannot be revoked alone.*rotate-db-creds acme app-db'
 	seen dbs 'not any(r["method"] == "DELETE" for r in R)'

@@ -40,7 +40,7 @@ c_lc_story() {
 	tt life -- rotate lc-app --org acme --out "$L/app2.tok" --revoke-old
 	want_rc 0
 	want_empty
-	want_err 'rotated "lc-app" to "lc-app-[0-9]{10}"; the old token is revoked'
+	want_err 'rotated "lc-app" to "lc-app-[0-9]{10}"; revoked 1 old token$'
 	seen life '[r["auth"] for r in R if r["path"] == "/v1/auth/validate"][-1].startswith("created:lc-app-")'
 	seen life 'R[-1]["method"] == "DELETE" and R[-1]["segments"][-1] == "lc-app"'
 	local names new
@@ -217,9 +217,24 @@ EOF
 	head -c 12 "$L/.env" | grep -q '^# settings' || fail "env file head changed"
 }
 
+# big_env FILE: a dotenv file over the 256 KiB the upsert reads, so the
+# sink passes the checks made before the create and fails after it.
+big_env() {
+	head -c 300000 /dev/zero | tr '\0' '#' > "$1"
+}
+
+# A sink missing its directory is refused before anything is created.
+c_lc_sink_precheck() {
+	tt life -- create lc-nodir --org acme --out "$L/no/such/dir/tok"
+	bad 3
+	want_err 'no/such/dir/tok: cannot write: open directory'
+	seen life 'len(creates("lc-nodir")) == 0'
+}
+
 # A sink that fails after the token exists: revoked (12), or named (13).
 c_lc_store_fail_revoked() {
-	tt life -- create lc-lost12 --org acme --out "$L/no/such/dir/tok"
+	big_env "$L/big12.env"
+	tt life -- create lc-lost12 --org acme --env-file "$L/big12.env"
 	bad 12
 	want_err 'lc-lost12.*revoked'
 	seen life '[r["method"] for r in R if r["segments"][-1:] == ["lc-lost12"]] == ["POST", "DELETE"]'
@@ -256,7 +271,8 @@ c_lc_store_fail_unwritable() {
 
 c_lc_store_fail_lost() {
 	ctl life /_mock/fault '{"mode":"fault-500","count":1,"method":"DELETE"}' > /dev/null
-	tt life -- create lc-lost13 --org acme --out "$L/no/such/dir/tok"
+	big_env "$L/big13.env"
+	tt life -- create lc-lost13 --org acme --env-file "$L/big13.env"
 	bad 13
 	want_err 'revoke token "lc-lost13" by hand'
 	tt life -- revoke lc-lost13
@@ -292,6 +308,53 @@ for f in sys.argv[2:]:
 EOF
 }
 
+# The server made the token but its answer is unusable: it is revoked.
+c_lc_created_unusable() {
+	tt life -- create fault-stored-bad.x --org acme
+	bad 12
+	want_err 'not all printable ASCII.*may have been created all the same, so it has been revoked'
+	seen life '[r["method"] for r in R if r["segments"][-1:] == ["fault-stored-bad.x"]] == ["POST", "DELETE"]'
+	case " $(server_names) " in
+	*" fault-stored-bad.x "*) fail "the unusable token is still alive" ;;
+	esac
+}
+
+# Rotated from cron: each run revokes NAME and the earlier NAME-<seconds>,
+# so exactly one token is left, the newest.
+c_lc_rotate_chain() {
+	ctl life /_mock/reset '{"tokens":true}' > /dev/null
+	tt life -- create lc-cron --org acme --out "$L/cron.tok"
+	tt life -- rotate lc-cron --org acme --out "$L/cron.tok" --force --revoke-old
+	want_rc 0
+	want_err 'revoked 1 old token$'
+	sleep 1.1
+	tt life -- rotate lc-cron --org acme --out "$L/cron.tok" --force --revoke-old
+	want_rc 0
+	want_err 'revoked 1 old token$'
+	local names
+	names=$(server_names)
+	[[ $names =~ ^lc-cron-[0-9]{10}$ ]] ||
+	    fail "after two rotations the server holds: $names"
+	run -- "${CONN[@]}" --token-file "$L/cron.tok" validate
+	want_rc 0
+}
+
+# stdout is the only sink: the new token is printed before it is checked,
+# so a failed check never loses it.
+c_lc_rotate_validate_fails() {
+	tt life -- create lc-val --org acme --out "$L/val.tok"
+	ctl life /_mock/fault '{"mode":"fault-503","count":5,"method":"GET"}' > /dev/null
+	tt life -- rotate lc-val --org acme --revoke-old --retry 0
+	want_rc 11
+	want_token
+	want_err 'rotate: validating the new token failed.*delivered.*old token is untouched'
+	ctl life /_mock/reset '{}' > /dev/null
+	case " $(server_names) " in
+	*" lc-val "*) ;;
+	*) fail "the old token is gone after a failed validation" ;;
+	esac
+}
+
 # Rotation fails before anything changes: the old token stays.
 c_lc_rotate_create_fails() {
 	tt life -- create lc-keep --org acme --out "$L/keep.tok"
@@ -317,6 +380,7 @@ tcase "revoke: several names" c_lc_revoke_many
 tcase "revoke --org --id" c_lc_revoke_by_id
 tcase "--out: 0600, no symlink, no overwrite without --force, --print" c_lc_out_rules
 tcase "--env-file: upsert keeps other lines, --env-key" c_lc_env_file
+tcase "a sink without its directory -> 3, nothing created" c_lc_sink_precheck
 tcase "store failure -> token revoked, 12" c_lc_store_fail_revoked
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	tcase "store failure in an unwritable directory -> revoked, 12" c_lc_store_fail_unwritable
@@ -326,3 +390,6 @@ fi
 tcase "store and revoke failure -> 13, token named" c_lc_store_fail_lost
 tcase "audit log: JSON lines, no secret, 0600" c_lc_audit
 tcase "rotate: a failed create leaves the old token" c_lc_rotate_create_fails
+tcase "rotate: from cron, each run leaves one token" c_lc_rotate_chain
+tcase "create: an unusable 2xx answer -> the token is revoked, 12" c_lc_created_unusable
+tcase "rotate: a failed check still delivers the new token" c_lc_rotate_validate_fails

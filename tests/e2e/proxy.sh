@@ -263,13 +263,19 @@ c_px_wronghost() {
 	seen wronghost 'len(R) == 0'
 }
 
+# From the environment it is local configuration (3), from the command
+# line a usage error (2); either way nothing is sent.
 c_px_https_url() {
 	local before
 	before=$(nreq good)
 	tt good HTTPS_PROXY="https://127.0.0.1:${PXPORT[open]}" -- \
 	    create px-https --org acme
-	bad 2
+	bad 3
 	want_err 'HTTPS_PROXY: https:// proxies are not supported'
+	tt good -- --proxy "https://127.0.0.1:${PXPORT[open]}" \
+	    create px-https --org acme
+	bad 2
+	want_err '--proxy: https:// proxies are not supported'
 	[ "$(nreq good)" = "$before" ] || fail "a request was sent"
 }
 
@@ -352,7 +358,7 @@ else
 	px_case "proxy: proxy down -> 4" c_px_down
 	px_case "proxy: untrusted certificate behind the proxy -> 5" c_px_untrusted
 	px_case "proxy: wrong host name behind the proxy -> 5" c_px_wronghost
-	px_case "proxy: https:// proxy URL -> 2" c_px_https_url
+	px_case "proxy: https:// proxy URL -> 3 from HTTPS_PROXY, 2 from --proxy" c_px_https_url
 	px_case "proxy: bad proxy URL -> 2, password not shown" c_px_bad_url
 	px_case "proxy: list, validate, revoke through the tunnel" c_px_lifecycle
 	px_case "proxy: the proxies' logs hold no secret" c_px_logs_clean

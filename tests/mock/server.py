@@ -100,6 +100,8 @@ FAULTS
     fault-manyheaders    200 with 5000 header lines
     fault-redirect       302, "Location: https://evil.example/"
     fault-close          valid answer with "Connection: close", then close
+    fault-stored-bad     the token is made and stored like any other, but
+                         the answer's "token" is "not a token" (unusable)
     fault-slow           sleeps 30 s before answering
     fault-drip           valid answer, body sent one byte every 0.5 s
     fault-bigbody        200, Content-Length 10 MiB, body streamed
@@ -234,7 +236,7 @@ FAULT_STATUS = {
     "fault-502": 502, "fault-503": 503,
 }
 OTHER_FAULTS = [
-    "fault-close",
+    "fault-close", "fault-stored-bad",
     "fault-error-object", "fault-error-nonjson", "fault-error-ctrl",
     "fault-nonjson", "fault-truncated", "fault-chunked", "fault-badchunk",
     "fault-bigchunked", "fault-noclose-notify", "fault-close-delimited",
@@ -814,12 +816,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return out
 
     def create(self, name, body):
+        stored_bad = False
         if name.startswith("fault-"):
             mode = name.split(".", 1)[0]
             if mode not in FAULTS:
                 return self.answer(400, {"error": "mock: unknown fault mode "
                                          + mode})
-            return self.fault(mode, name)
+            if mode != "fault-stored-bad":
+                return self.fault(mode, name)
+            self.rec["fault"] = mode
+            stored_bad = True
         if not name or len(name.encode()) > MAX_NAME:
             return self.answer(400, {"error": "invalid token name length"})
         if any(ord(c) < 0x20 or ord(c) == 0x7f for c in name):
@@ -844,6 +850,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if t is None:
             return self.answer(409, {"error": "a token with name %s already "
                                      "exists" % name})
+        if stored_bad:
+            # Made and stored, but the answer is no use to the client.
+            return self.answer(200, {"name": name, "id": t["id"],
+                                     "token": "not a token"})
         return self.answer(200, {"name": name, "id": t["id"],
                                  "token": t["token"]})
 

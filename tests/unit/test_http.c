@@ -1041,7 +1041,40 @@ TEST(exchange_fail)
 	CHECK_INT(f.reads, 0);
 }
 
+/* Endless extensions on one-byte chunks stop at the framing cap. */
+TEST(http_chunk_framing_cap)
+{
+	static unsigned char body[64];
+	static char line[4000];
+	struct http_parser p;
+	struct http_response r;
+	size_t used;
+	int i, rc = HTTP_MORE;
+	const char *head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+	memset(&r, 0, sizeof(r));
+	r.body = body;
+	r.body_cap = sizeof(body);
+	http_parser_init(&p, &r, 0);
+	err_clear();
+	CHECK_INT(http_parser_feed(&p, (const unsigned char *)head,
+	    strlen(head), &used), HTTP_MORE);
+	/* "0;xxxx...\r\n" is 4000 bytes of size line, then data "". Use
+	 * size 1 with one data byte so the body stays tiny. */
+	memset(line, 'x', sizeof(line));
+	memcpy(line, "1;", 2);
+	memcpy(line + sizeof(line) - 5, "\r\nA\r\n", 5);
+	for (i = 0; i < 40 && rc == HTTP_MORE; i++)
+		rc = http_parser_feed(&p, (const unsigned char *)line,
+		    sizeof(line), &used);
+	CHECK_INT(rc, HTTP_ERROR);
+	CHECK_INT(err_class(), ERR_PROTO);
+	CHECK(strstr(err_msg(), "chunk size lines larger than") != NULL);
+	CHECK(i > 10);	/* well-formed chunks were taken until the cap */
+}
+
 const struct t_case t_cases_http[] = {
+	T(http_chunk_framing_cap),
 	T(status_line_ok),
 	T(status_line_bad),
 	T(closed_early),
