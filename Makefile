@@ -22,8 +22,10 @@ DEFS = -DTT_VERSION='"$(VERSION)"' -DTT_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL
 
 UNIT_SRCS = tests/unit/t_main.c tests/unit/test_http.c tests/unit/test_json.c \
 	tests/unit/test_text.c tests/unit/test_net.c tests/unit/test_opts.c \
-	tests/unit/test_store.c tests/unit/test_err.c tests/unit/test_wide.c
-UNIT_MODS = src/http.c src/json.c src/text.c src/store.c src/err.c src/opts.c src/buf.c
+	tests/unit/test_store.c tests/unit/test_err.c tests/unit/test_wide.c \
+	tests/unit/test_ca.c
+UNIT_MODS = src/http.c src/json.c src/text.c src/store.c src/err.c src/opts.c src/buf.c \
+	src/ca.c src/roots.c
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 
 all: turso-token
@@ -60,8 +62,9 @@ $(BUILD)/.sources: third_party/pins third_party/fetch.sh scripts/bootstrap
 
 # BEARSSL_SRC may lie outside the checkout: its directory is mapped away
 # too, for reproducible builds.
-$(BEARSSL_LIB): $(BUILD)/.sources third_party/bearssl.mk
+$(BEARSSL_LIB): $(BUILD)/.sources third_party/bearssl.mk config.mk
 	$(MAKE) -f third_party/bearssl.mk SRC=$(BEARSSL_SRC) OUT=$(BEARSSL_OUT) \
+		FAST="$(BEARSSL_FAST)" FAST_CFLAGS="$(BEARSSL_FAST_CFLAGS)" \
 		CC="$(CC)" AR="$(AR)" CFLAGS="$(BEARSSL_CFLAGS) \
 		-ffile-prefix-map=$(abspath $(BEARSSL_SRC))=bearssl"
 
@@ -109,8 +112,9 @@ HOST_BEARSSL_OUT = $(BUILD)/bearssl-$(notdir $(HOSTCC))
 HOST_BEARSSL_LIB = $(HOST_BEARSSL_OUT)/libbearssl.a
 SAN_OBJS = $(MODS:%=$(BUILD)/san/%.o)
 
-$(HOST_BEARSSL_LIB): $(BUILD)/.sources third_party/bearssl.mk
+$(HOST_BEARSSL_LIB): $(BUILD)/.sources third_party/bearssl.mk config.mk
 	$(MAKE) -f third_party/bearssl.mk SRC=$(BEARSSL_SRC) \
+		FAST="$(BEARSSL_FAST)" FAST_CFLAGS="$(BEARSSL_FAST_CFLAGS)" \
 		OUT=$(HOST_BEARSSL_OUT) CC="$(HOSTCC)" CFLAGS="$(BEARSSL_CFLAGS)"
 
 $(BUILD)/san/%.o: src/%.c $(HDRS) $(BUILD)/.sources config.mk
@@ -165,6 +169,13 @@ demo: check-deps
 	$(MAKE) turso-token
 	sh scripts/demo ./turso-token
 
+# Benchmarks against curl and the source page's snippets (scripts/bench):
+# prints the tables, writes docs/BENCHMARKS.md and docs/bench.svg.  Root.
+bench:
+	sh scripts/bootstrap bench
+	$(MAKE) turso-token $(BUILD)/turso-token.full
+	bash scripts/bench ./turso-token $(BUILD)/turso-token.full
+
 # Regenerate src/roots.c from the pinned Mozilla bundle (scripts/gen-roots).
 roots: $(BUILD)/.sources
 	sh scripts/gen-roots $(BUILD) $(BEARSSL_SRC)
@@ -182,5 +193,5 @@ clean:
 distclean:
 	rm -rf $(BUILD) turso-token dist
 
-.PHONY: all check-deps test fuzz demo roots install clean distclean dist \
+.PHONY: all check-deps test fuzz demo bench roots install clean distclean dist \
 	dist-files dist-link FORCE

@@ -40,6 +40,12 @@
 
 /* The response body: static, erased after each use (it may hold a token). */
 static unsigned char body[API_BODY_MAX + 1];
+/*
+ * How much of body any response has written.  Erasing only that much
+ * keeps the untouched rest of the megabyte out of memory: zeroing it
+ * all would fault in 256 pages for nothing.
+ */
+static size_t body_high;
 
 static long
 plain_read(void *ctx, unsigned char *buf, size_t len)
@@ -181,6 +187,9 @@ exchange(const struct api *a, const char *method, const char *target,
 		return -1;
 	*sent = 1;
 	r = http_exchange(&conn.io, &req, resp);
+	if (resp->body_len + 1 > body_high)
+		body_high = resp->body_len < sizeof(body) ? resp->body_len + 1 :
+		    sizeof(body);
 	if (r != 0 || !resp->keep_alive)
 		conn_close();
 	return r;
@@ -776,7 +785,7 @@ void
 api_forget(struct api_created *c)
 {
 	explicit_bzero(c, sizeof(*c));
-	explicit_bzero(body, sizeof(body));
+	explicit_bzero(body, body_high);
 }
 
 /* Split "[v6]:port", "host:port" or "host" at the authority's end. */

@@ -2,9 +2,10 @@
  * ca.h — trust anchors: the embedded Mozilla set, or a PEM bundle.
  *
  * A bundle is decoded straight from the file in one streaming pass
- * (PEM decoder -> X.509 decoder), keeping only what an anchor needs: the
- * subject DN and the public key.  Both are copied into one static arena,
- * so a bundle costs a single read of the file and no heap.
+ * (base64, then a DER walk of each certificate), keeping only what an
+ * anchor needs: the subject DN, the public key and the CA flag.  Both are
+ * copied into one static arena, so a bundle costs a single read of the
+ * file and no heap.
  */
 #ifndef CA_H
 #define CA_H
@@ -17,12 +18,17 @@
 #define CA_ANCHORS_MAX		600
 /* DN and key bytes of all anchors.  Mozilla's set needs about 110 KiB. */
 #define CA_ARENA_MAX		(512 * 1024)
+/* One certificate in DER.  Roots are under 2 KiB; this leaves room for any
+ * sane one and bounds what a hostile file can make us hold. */
+#define CA_CERT_MAX		16384
 
 /*
  * Decode every CERTIFICATE in the PEM file at path.  Non-certificate PEM
- * objects are skipped.  Returns the number of anchors (at least 1), or -1
- * with ERR_LOCAL set: unreadable file, malformed PEM or certificate, no
- * certificate at all, more than CA_ANCHORS_MAX or CA_ARENA_MAX.
+ * objects are skipped, and so are certificates whose key BearSSL cannot
+ * use (not RSA of at most 4096 bits, nor EC on P-256, P-384 or P-521).
+ * Returns the number of anchors (at least 1), or -1 with ERR_LOCAL set:
+ * unreadable file, malformed PEM or certificate, no usable certificate,
+ * more than CA_ANCHORS_MAX or CA_ARENA_MAX.
  */
 int ca_load_file(const char *path);
 

@@ -13,8 +13,9 @@
 #define OPTS_RETRY_DEFAULT	2
 #define OPTS_RETRY_MAX		10
 
-/* Positional arguments after the subcommand (token names). */
-#define OPTS_ARGS_MAX		64
+/* Positional arguments after the subcommand: token names, a hundred at
+ * once for a fleet, over one connection. */
+#define OPTS_ARGS_MAX		256
 /* --scope values: the spec lists 9 scopes and 2 presets. */
 #define OPTS_SCOPES_MAX		16
 /* --resolve entries (net.h keeps the same number). */

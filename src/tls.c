@@ -128,11 +128,29 @@ setup_engine(void)
 	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
-	br_ssl_engine_set_default_rsavrfy(eng);
-	br_ssl_engine_set_default_ecdsa(eng);
-	br_ssl_engine_set_default_aes_gcm(eng);
-	br_ssl_engine_set_default_chapol(eng);
-	/* Offer only X25519, P-256 and P-384 for ECDHE. */
+	br_ssl_engine_set_rsavrfy(eng, br_rsa_pkcs1_vrfy_get_default());
+	br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
+	/*
+	 * One implementation of each cipher, the portable constant-time
+	 * one: the br_ssl_engine_set_default_*() calls would link a second
+	 * (AES-NI, PCLMUL, SSE2) picked at run time, 8 KiB for a speed a
+	 * few hundred bytes of records never notice.
+	 */
+	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable,
+	    &br_sslrec_out_gcm_vtable);
+	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_ghash(eng, br_ghash_ctmul64);
+	br_ssl_engine_set_chapol(eng, &br_sslrec_in_chapol_vtable,
+	    &br_sslrec_out_chapol_vtable);
+	br_ssl_engine_set_chacha20(eng, br_chacha20_ct_run);
+	br_ssl_engine_set_poly1305(eng, br_poly1305_ctmul_run);
+	/*
+	 * Offer only X25519, P-256 and P-384 for ECDHE.  BearSSL 0.6 lists
+	 * them by ID (P-256, P-384, X25519) and cannot be told an order, so
+	 * a server that follows the client's order picks P-256, which costs
+	 * 2.2 million instructions more than X25519 (see docs/BENCHMARKS.md);
+	 * most follow their own, X25519 first.
+	 */
 	ec_offered = *br_ec_get_default();
 	ec_offered.supported_curves &= (1u << BR_EC_curve25519) |
 	    (1u << BR_EC_secp256r1) | (1u << BR_EC_secp384r1);

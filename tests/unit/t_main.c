@@ -14,7 +14,7 @@ extern const struct t_case t_cases_http[], t_cases_json[], t_cases_text[],
 
 static const struct t_case *const suites[] = {
 	t_cases_http, t_cases_json, t_cases_text, t_cases_net, t_cases_opts,
-	t_cases_store, t_cases_err, t_cases_wide,
+	t_cases_store, t_cases_err, t_cases_wide, t_cases_ca,
 };
 
 int
