@@ -23,29 +23,8 @@ MOCK=$HERE/../mock
 PASS=0
 FAIL=0
 
-case $BIN in
-/*) ;;
-*) BIN=$PWD/$BIN ;;
-esac
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/turso-foreign.XXXXXX") || exit 1
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-bail() {
-	echo "not ok - setup: $*"
-	echo "0 passed, 1 failed"
-	exit 1
-}
+. "$HERE/lib.sh"
+e2e_setup foreign
 
 [ -f "$BIN" ] || bail "no binary at $BIN"
 command -v "$EMU" >/dev/null || bail "$EMU not found (qemu-user-static)"

@@ -30,24 +30,8 @@ NOBODY=65534
 BIN=$(readlink -f "$BIN")
 FULL=$(readlink -f "$FULL")
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/turso-hygiene.XXXXXX") || exit 1
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-bail() {
-	echo "not ok - setup: $*"
-	echo "0 passed, 1 failed"
-	exit 1
-}
+. "$HERE/lib.sh"
+e2e_setup hygiene
 
 [ -x "$BIN" ] || bail "no executable binary at $BIN"
 sh "$MOCK/mkcerts.sh" "$T/certs" > "$T/mkcerts.log" 2>&1 ||

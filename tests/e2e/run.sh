@@ -26,33 +26,9 @@ PASS=0
 FAIL=0
 SKIP=0
 
-case $BIN in
-/*) ;;
-*) BIN=$PWD/$BIN ;;
-esac
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/turso-e2e.XXXXXX") || exit 1
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	if [ "${E2E_KEEP:-0}" = 1 ]; then
-		echo "run.sh: kept $T" >&2
-	else
-		rm -rf "$T"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-bail() {
-	echo "not ok - setup: $*"
-	echo "0 passed, 1 failed"
-	exit 1
-}
+. "$HERE/lib.sh"
+e2e_setup e2e "${E2E_KEEP:-0}"
 
 [ -x "$BIN" ] || bail "no executable binary at $BIN"
 command -v python3 >/dev/null || bail "python3 not found"
