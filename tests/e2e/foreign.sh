@@ -59,7 +59,6 @@ done
 
 RC=0
 FAILS=()
-fail() { FAILS+=("$*"); }
 
 # tt SERVER ARG...: the binary under the emulator, a clean environment
 # with the admin credential, pointed at SERVER with the test CA.
@@ -78,24 +77,11 @@ tt() {
 	fi
 }
 
-want_rc() {
-	[ "$RC" -eq "$1" ] || fail "exit status $RC, want $1"
-}
-
 # stdout is exactly one line of printable ASCII without spaces.
 want_token() {
 	[ "$(wc -l < "$T/run/stdout")" -eq 1 ] &&
 	    LC_ALL=C grep -qxE '[!-~]+' "$T/run/stdout" ||
 	    fail "stdout is not one token line"
-}
-
-want_empty() {
-	[ ! -s "$T/run/stdout" ] ||
-	    fail "stdout has $(wc -c < "$T/run/stdout") bytes, want none"
-}
-
-want_err() {
-	grep -qiE -- "$1" "$T/run/stderr" || fail "stderr lacks /$1/"
 }
 
 # seen SERVER EXPR: the server's state log satisfies EXPR (reqlog.py).

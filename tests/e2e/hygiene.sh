@@ -69,10 +69,6 @@ CONN=(--api-url "https://api.turso.tech:$PORT"
 RC=0
 FAILS=()
 
-fail() {
-	FAILS+=("$*")
-}
-
 # box: a fresh sandbox for one run: HOME, TMPDIR, config dirs, cwd.
 box() {
 	B=$T/box.$1

@@ -38,3 +38,23 @@ bail() {
 	echo "0 passed, 1 failed"
 	exit 1
 }
+
+# The assertions every suite shares.  A case collects its failures in
+# FAILS; RC is the status of the last run; $T/run holds its output.
+fail() {
+	FAILS+=("$*")
+}
+
+want_rc() {
+	[ "$RC" -eq "$1" ] || fail "exit status $RC, want $1"
+}
+
+want_empty() {
+	[ ! -s "$T/run/stdout" ] ||
+	    fail "stdout has $(wc -c < "$T/run/stdout") bytes, want none"
+}
+
+# want_err ERE: stderr matches (case-insensitive).
+want_err() {
+	grep -qiE -- "$1" "$T/run/stderr" || fail "stderr lacks /$1/"
+}

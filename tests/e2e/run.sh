@@ -103,10 +103,6 @@ RC=0
 MS=0
 FAILS=()
 
-fail() {
-	FAILS+=("$*")
-}
-
 # run [VAR=VALUE ...] -- ARG...: run the binary with a clean environment
 # (plus the given variables), stdin from $T/stdin if it exists, else
 # /dev/null.  Sets RC and MS (elapsed milliseconds); output in
@@ -177,10 +173,6 @@ tt() {
 
 # --- assertions ------------------------------------------------------------
 
-want_rc() {
-	[ "$RC" -eq "$1" ] || fail "exit status $RC, want $1"
-}
-
 # want_rc_in A B...: one of several acceptable statuses.
 want_rc_in() {
 	local c
@@ -203,16 +195,6 @@ want_token() {
 	fi
 	LC_ALL=C grep -qxE '[!-~]+' "$f" ||
 	    fail "stdout line is not printable ASCII without spaces"
-}
-
-want_empty() {
-	[ ! -s "$T/run/stdout" ] ||
-	    fail "stdout has $(wc -c < "$T/run/stdout") bytes, want none"
-}
-
-# want_err ERE: stderr matches (case-insensitive).
-want_err() {
-	grep -qiE -- "$1" "$T/run/stderr" || fail "stderr lacks /$1/"
 }
 
 want_no_err() {

@@ -307,10 +307,6 @@ sserver() {
 RC=0
 FAILS=()
 
-fail() {
-	FAILS+=("$*")
-}
-
 # client PORT CA NAME: create NAME through api.turso.tech:PORT trusting CA.
 client() {
 	env -i PATH=/usr/bin:/bin LC_ALL=C HOME="$T/home" \
@@ -323,19 +319,6 @@ client() {
 	if grep -qF -- "$ADMIN" "$T/run/stdout" "$T/run/stderr"; then
 		fail "the credential appears in the output"
 	fi
-}
-
-want_rc() {
-	[ "$RC" -eq "$1" ] || fail "exit status $RC, want $1"
-}
-
-want_empty() {
-	[ ! -s "$T/run/stdout" ] ||
-	    fail "stdout has $(wc -c < "$T/run/stdout") bytes, want none"
-}
-
-want_err() {
-	grep -qiE -- "$1" "$T/run/stderr" || fail "stderr lacks /$1/"
 }
 
 want_token() {
