@@ -106,20 +106,10 @@ tcase() {
 	shift
 	FAILS=()
 	"$@"
-	if [ ${#FAILS[@]} -eq 0 ]; then
-		echo "ok - $name"
-		PASS=$((PASS + 1))
-		return
-	fi
-	echo "not ok - $name"
-	local f
-	for f in "${FAILS[@]}"; do
-		echo "#   $f"
-	done
+	e2e_report "$name" && return
 	echo "#   exit $RC; stderr:"
 	head -n 3 "$T/run/stderr" | sed -E 's/eyJ[A-Za-z0-9_.-]+/[token]/g' |
 	    cat -v | sed 's/^/#     /'
-	FAIL=$((FAIL + 1))
 }
 
 c_version() {

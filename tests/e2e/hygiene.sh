@@ -123,17 +123,7 @@ tcase() {
 	FAILS=()
 	RC=0
 	"$@"
-	if [ ${#FAILS[@]} -eq 0 ]; then
-		echo "ok - $name"
-		PASS=$((PASS + 1))
-		return
-	fi
-	echo "not ok - $name"
-	local f
-	for f in "${FAILS[@]}"; do
-		echo "#   $f"
-	done
-	FAIL=$((FAIL + 1))
+	e2e_report "$name"
 }
 
 skip() {

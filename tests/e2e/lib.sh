@@ -58,3 +58,22 @@ want_empty() {
 want_err() {
 	grep -qiE -- "$1" "$T/run/stderr" || fail "stderr lacks /$1/"
 }
+
+# e2e_report NAME: "ok - NAME", or "not ok - NAME" with a "#" line per
+# failure, counted in PASS or FAIL.  Returns 1 for a failure, so that the
+# suite can add what it knows (the exit status, stderr).
+e2e_report() {
+	local f
+
+	if [ ${#FAILS[@]} -eq 0 ]; then
+		echo "ok - $1"
+		PASS=$((PASS + 1))
+		return 0
+	fi
+	echo "not ok - $1"
+	for f in "${FAILS[@]}"; do
+		echo "#   $f"
+	done
+	FAIL=$((FAIL + 1))
+	return 1
+}

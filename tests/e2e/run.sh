@@ -256,19 +256,9 @@ tcase() {
 	: > "$T/run/stdout"
 	: > "$T/run/stderr"
 	"$@"
-	if [ ${#FAILS[@]} -eq 0 ]; then
-		echo "ok - $name"
-		PASS=$((PASS + 1))
-		return
-	fi
-	echo "not ok - $name"
-	local f
-	for f in "${FAILS[@]}"; do
-		echo "#   $f"
-	done
+	e2e_report "$name" && return
 	echo "#   exit $RC in ${MS} ms; stderr:"
 	head -n 5 "$T/run/stderr" | redact | sed 's/^/#     /'
-	FAIL=$((FAIL + 1))
 }
 
 skip() {
